@@ -1,0 +1,66 @@
+package dev.trustledger.chain;
+
+import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.UnhashedLedgerEntry;
+import dev.trustledger.crypto.Domain;
+import dev.trustledger.crypto.Sha256;
+import dev.trustledger.encoding.Buffers;
+import dev.trustledger.serde.AvroBinary;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+
+/**
+ * The hash of one chain entry: {@code SHA-256("trustledger/v1/entry\n" || Avro binary of
+ * LedgerEntry without entry_hash)}, which is the Avro binary of {@link UnhashedLedgerEntry}.
+ */
+public final class EntryHash {
+  /** {@code prev_hash} of the entry with seq 0: 32 zero bytes. */
+  private static final byte[] GENESIS = new byte[Sha256.LENGTH];
+
+  private EntryHash() {}
+
+  /** A copy of the {@code prev_hash} of seq 0. */
+  public static byte[] genesis() {
+    return GENESIS.clone();
+  }
+
+  public static byte[] compute(UnhashedLedgerEntry entry) {
+    return Sha256.hash(Domain.ENTRY, AvroBinary.encode(entry));
+  }
+
+  /** The hash {@code entry} should carry, recomputed from its other fields. */
+  public static byte[] compute(LedgerEntry entry) {
+    return compute(unhashed(entry));
+  }
+
+  /** {@code entry} with its entry_hash computed. */
+  public static LedgerEntry seal(UnhashedLedgerEntry entry) {
+    return LedgerEntry.newBuilder()
+        .setSubjectId(entry.getSubjectId())
+        .setSeq(entry.getSeq())
+        .setPrevHash(entry.getPrevHash())
+        .setLedgerTime(entry.getLedgerTime())
+        .setEvent(entry.getEvent())
+        .setFacts(entry.getFacts())
+        .setEntryHash(ByteBuffer.wrap(compute(entry)))
+        .build();
+  }
+
+  /** True when the recorded entry_hash equals the recomputed one. */
+  public static boolean verify(LedgerEntry entry) {
+    byte[] recorded = Buffers.toArray(entry.getEntryHash());
+    return recorded != null && MessageDigest.isEqual(recorded, compute(entry));
+  }
+
+  /** The fields of {@code entry} that its hash covers. */
+  public static UnhashedLedgerEntry unhashed(LedgerEntry entry) {
+    return UnhashedLedgerEntry.newBuilder()
+        .setSubjectId(entry.getSubjectId())
+        .setSeq(entry.getSeq())
+        .setPrevHash(entry.getPrevHash())
+        .setLedgerTime(entry.getLedgerTime())
+        .setEvent(entry.getEvent())
+        .setFacts(entry.getFacts())
+        .build();
+  }
+}

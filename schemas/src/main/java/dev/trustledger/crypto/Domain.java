@@ -1,0 +1,49 @@
+package dev.trustledger.crypto;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Domain-separation prefixes, one per kind of signed or hashed message. Every signature and hash in
+ * the ledger starts with exactly one of these, so bytes of one kind can never be mistaken for
+ * another.
+ */
+public enum Domain {
+  /** Signing bytes of an event: prefix || Avro binary of UnsignedEvent. */
+  EVENT("trustledger/v1/event\n"),
+  /** Entry hash: SHA-256(prefix || Avro binary of LedgerEntry without entry_hash). */
+  ENTRY("trustledger/v1/entry\n"),
+  /** Partition log hash: SHA-256(prefix || L(n-1) || entry_hash(n)). */
+  LOG("trustledger/v1/log\n"),
+  /** Messages a gateway asks the ledger to verify through POST /v1/verify. */
+  MESSAGE("trustledger/v1/message\n");
+
+  private final String text;
+  private final byte[] bytes;
+
+  Domain(String text) {
+    this.text = text;
+    this.bytes = text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public String text() {
+    return text;
+  }
+
+  /** A fresh copy of the prefix bytes. */
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
+  /** The shared prefix array, for hashing inside this package only: never modify it. */
+  byte[] shared() {
+    return bytes;
+  }
+
+  /** Returns prefix || body in one new array. */
+  public byte[] prefix(byte[] body) {
+    byte[] out = new byte[bytes.length + body.length];
+    System.arraycopy(bytes, 0, out, 0, bytes.length);
+    System.arraycopy(body, 0, out, bytes.length, body.length);
+    return out;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.trustledger.event;
+
+import dev.trustledger.avro.AgentRegistered;
+import dev.trustledger.avro.AgentReinstated;
+import dev.trustledger.avro.AgentRevoked;
+import dev.trustledger.avro.AgentSuspended;
+import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.avro.Severity;
+import dev.trustledger.avro.SponsorRegistered;
+import dev.trustledger.avro.SponsorRevoked;
+import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.encoding.Buffers;
+import dev.trustledger.id.PrincipalIds;
+import java.util.List;
+
+/**
+ * Builders for every event type of DESIGN section 3. Each returns an {@link EventDraft} to sign:
+ *
+ * <pre>{@code
+ * SignedEvent e = Events.report(agentId, "call-42", 90, Severity.LOW, "latency")
+ *     .eventId("rep-1")
+ *     .sign(Signer.agent(reporterKey));
+ * }</pre>
+ */
+public final class Events {
+  private Events() {}
+
+  /** An admin registers a sponsor. Sign with the admin and the sponsor's own key. */
+  public static EventDraft registerSponsor(
+      Ed25519PublicKey sponsorKey, String name, String contact) {
+    byte[] raw = sponsorKey.raw();
+    return new EventDraft(
+        PrincipalIds.of(PrincipalKind.SPONSOR, raw),
+        SponsorRegistered.newBuilder()
+            .setPublicKey(Buffers.wrap(raw))
+            .setName(name)
+            .setContact(contact)
+            .build());
+  }
+
+  /** Starts an agent registration; finish it with {@link AgentRegistration#draft()}. */
+  public static AgentRegistration registerAgent(Ed25519PublicKey agentKey, String sponsorId) {
+    return new AgentRegistration(agentKey, sponsorId);
+  }
+
+  /** A behaviour report about {@code subjectId}. */
+  public static EventDraft report(
+      String subjectId, String interactionId, int rating, Severity severity, String category) {
+    return report(subjectId, interactionId, rating, severity, category, null, null);
+  }
+
+  /** A behaviour report with evidence (its SHA-256 and where to find it). */
+  public static EventDraft report(
+      String subjectId,
+      String interactionId,
+      int rating,
+      Severity severity,
+      String category,
+      byte[] evidenceSha256,
+      String evidenceUri) {
+    return new EventDraft(
+        subjectId,
+        BehaviourReported.newBuilder()
+            .setInteractionId(interactionId)
+            .setRating(rating)
+            .setCategory(category)
+            .setSeverity(severity)
+            .setEvidenceSha256(Buffers.wrap(evidenceSha256))
+            .setEvidenceUri(evidenceUri)
+            .build());
+  }
+
+  public static EventDraft suspend(String agentId, String reason) {
+    return new EventDraft(agentId, AgentSuspended.newBuilder().setReason(reason).build());
+  }
+
+  public static EventDraft reinstate(String agentId, String reason) {
+    return new EventDraft(agentId, AgentReinstated.newBuilder().setReason(reason).build());
+  }
+
+  /** Revokes an agent and, by default, its sub-agents. */
+  public static EventDraft revoke(String agentId, String reason) {
+    return revoke(agentId, reason, true);
+  }
+
+  public static EventDraft revoke(String agentId, String reason, boolean cascade) {
+    return new EventDraft(
+        agentId, AgentRevoked.newBuilder().setReason(reason).setCascade(cascade).build());
+  }
+
+  public static EventDraft revokeSponsor(String sponsorId, String reason) {
+    return new EventDraft(sponsorId, SponsorRevoked.newBuilder().setReason(reason).build());
+  }
+
+  /** The optional fields of an agent registration. */
+  public static final class AgentRegistration {
+    private final AgentRegistered.Builder payload;
+    private final String subjectId;
+
+    AgentRegistration(Ed25519PublicKey agentKey, String sponsorId) {
+      byte[] raw = agentKey.raw();
+      this.subjectId = PrincipalIds.of(PrincipalKind.AGENT, raw);
+      this.payload =
+          AgentRegistered.newBuilder()
+              .setPublicKey(Buffers.wrap(raw))
+              .setSponsorId(sponsorId)
+              .setName(subjectId)
+              .setCapabilities(List.of());
+    }
+
+    public AgentRegistration name(String name) {
+      payload.setName(name);
+      return this;
+    }
+
+    /** Registers a sub-agent of {@code parentAgentId} (which then signs the registration). */
+    public AgentRegistration parent(String parentAgentId) {
+      payload.setParentAgentId(parentAgentId);
+      return this;
+    }
+
+    public AgentRegistration wallet(String wallet) {
+      payload.setWallet(wallet);
+      return this;
+    }
+
+    public AgentRegistration capabilities(List<String> capabilities) {
+      payload.setCapabilities(List.copyOf(capabilities));
+      return this;
+    }
+
+    /** Epoch milliseconds after which the agent is expired. */
+    public AgentRegistration expiresAt(long epochMillis) {
+      payload.setExpiresAt(epochMillis);
+      return this;
+    }
+
+    public EventDraft draft() {
+      return new EventDraft(subjectId, payload.build());
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.trustledger.trust;
+
+/**
+ * Parameters of the trust model (DESIGN section 6).
+ *
+ * @param evidenceHalfLifeMs H_e: half-life of evidence, ms
+ * @param inactivityHalfLifeMs H_i: half-life of the prior without activity, ms
+ * @param prior p0: trust of an agent without evidence
+ * @param priorWeight K: weight of the prior against evidence
+ */
+public record TrustParams(
+    long evidenceHalfLifeMs, long inactivityHalfLifeMs, double prior, double priorWeight) {
+  private static final long DAY_MS = 86_400_000L;
+
+  /** H_e = 30 days, H_i = 90 days, p0 = 0.5, K = 2. */
+  public static final TrustParams DEFAULTS = new TrustParams(30 * DAY_MS, 90 * DAY_MS, 0.5, 2.0);
+
+  public TrustParams {
+    if (evidenceHalfLifeMs <= 0 || inactivityHalfLifeMs <= 0) {
+      throw new IllegalArgumentException("half-lives must be positive");
+    }
+    if (!(prior >= 0 && prior <= 1)) {
+      throw new IllegalArgumentException("prior must lie in [0, 1], got " + prior);
+    }
+    if (!(priorWeight > 0) || Double.isInfinite(priorWeight)) {
+      throw new IllegalArgumentException("prior weight must be positive, got " + priorWeight);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The trust model as pure functions over immutable records: evidence, reports, reporter weights,
+ * and trust at a query time (DESIGN section 6). No Kafka types.
+ */
+package dev.trustledger.trust;
