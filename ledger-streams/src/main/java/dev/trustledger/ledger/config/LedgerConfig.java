@@ -1,0 +1,268 @@
+package dev.trustledger.ledger.config;
+
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.crypto.CryptoException;
+import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.encoding.Base64Url;
+import dev.trustledger.id.PrincipalIds;
+import dev.trustledger.trust.TrustParams;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the ledger in one place: keys, defaults, documentation and validation. Only
+ * {@code main} reads the environment; everything else receives a {@code LedgerConfig}.
+ */
+public final class LedgerConfig extends AbstractConfig {
+  private static final long HOUR_MS = 3_600_000L;
+  private static final long DAY_MS = 24 * HOUR_MS;
+
+  public static final String LEDGER_NAME_CONFIG = "ledger.name";
+  public static final String APPLICATION_ID_CONFIG = "application.id";
+  public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  public static final String ADMIN_PUBLIC_KEYS_CONFIG = "admin.public.keys";
+  public static final String LEDGER_KEY_FILE_CONFIG = "ledger.key.file";
+  public static final String REPLAY_WINDOW_MS_CONFIG = "replay.window.ms";
+  public static final String FUTURE_SKEW_MS_CONFIG = "future.skew.ms";
+  public static final String CHECKPOINT_ENTRIES_CONFIG = "checkpoint.interval.entries";
+  public static final String CHECKPOINT_INTERVAL_MS_CONFIG = "checkpoint.interval.ms";
+  public static final String EVIDENCE_HALF_LIFE_MS_CONFIG = "trust.evidence.half.life.ms";
+  public static final String INACTIVITY_HALF_LIFE_MS_CONFIG = "trust.inactivity.half.life.ms";
+  public static final String PRIOR_CONFIG = "trust.prior";
+  public static final String PRIOR_WEIGHT_CONFIG = "trust.prior.weight";
+  public static final String STATE_DIR_CONFIG = "state.dir";
+  public static final String STREAM_THREADS_CONFIG = "num.stream.threads";
+  public static final String STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
+  public static final String EVENTS_PARTITIONS_CONFIG = "topics.events.partitions";
+  public static final String ENTRIES_PARTITIONS_CONFIG = "topics.entries.partitions";
+  public static final String REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
+  public static final String MIN_INSYNC_REPLICAS_CONFIG = "topics.min.insync.replicas";
+  public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              LEDGER_NAME_CONFIG,
+              Type.STRING,
+              "trustledger.local",
+              new ConfigDef.NonEmptyStringWithoutControlChars(),
+              Importance.HIGH,
+              "Name of this ledger: the origin prefix of its checkpoints and the name of its"
+                  + " checkpoint signing key. No spaces or '+'.")
+          .define(
+              APPLICATION_ID_CONFIG,
+              Type.STRING,
+              "trustledger",
+              Importance.HIGH,
+              "Kafka Streams application id; nodes with the same id share the work.")
+          .define(
+              BOOTSTRAP_SERVERS_CONFIG,
+              Type.STRING,
+              "localhost:9092",
+              Importance.HIGH,
+              "Kafka bootstrap servers.")
+          .define(
+              SCHEMA_REGISTRY_URL_CONFIG,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Schema Registry REST API root (Confluent-compatible). Empty: Avro single-object"
+                  + " encoding without a registry.")
+          .define(
+              ADMIN_PUBLIC_KEYS_CONFIG,
+              Type.LIST,
+              List.of(),
+              Importance.HIGH,
+              "Trust anchors: raw 32-byte Ed25519 public keys of the admins, base64url without"
+                  + " padding, comma separated.")
+          .define(
+              LEDGER_KEY_FILE_CONFIG,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "PKCS#8 PEM file of the ledger's own Ed25519 key, which signs checkpoints.")
+          .define(
+              REPLAY_WINDOW_MS_CONFIG,
+              Type.LONG,
+              DAY_MS,
+              Range.atLeast(1000),
+              Importance.MEDIUM,
+              "How far issued_at may lie behind ledger time; also how long event ids are"
+                  + " remembered for dedupe.")
+          .define(
+              FUTURE_SKEW_MS_CONFIG,
+              Type.LONG,
+              5 * 60_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "How far issued_at may lie ahead of ledger time.")
+          .define(
+              CHECKPOINT_ENTRIES_CONFIG,
+              Type.INT,
+              1000,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Publish a checkpoint of a partition after this many new entries.")
+          .define(
+              CHECKPOINT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(100),
+              Importance.MEDIUM,
+              "Publish checkpoints of partitions with new entries at least this often"
+                  + " (wall clock).")
+          .define(
+              EVIDENCE_HALF_LIFE_MS_CONFIG,
+              Type.LONG,
+              TrustParams.DEFAULTS.evidenceHalfLifeMs(),
+              Range.atLeast(1),
+              Importance.LOW,
+              "H_e: half-life of behaviour evidence.")
+          .define(
+              INACTIVITY_HALF_LIFE_MS_CONFIG,
+              Type.LONG,
+              TrustParams.DEFAULTS.inactivityHalfLifeMs(),
+              Range.atLeast(1),
+              Importance.LOW,
+              "H_i: half-life of the prior while an agent is inactive.")
+          .define(
+              PRIOR_CONFIG,
+              Type.DOUBLE,
+              TrustParams.DEFAULTS.prior(),
+              Range.between(0.0, 1.0),
+              Importance.LOW,
+              "p0: trust of an agent without evidence.")
+          .define(
+              PRIOR_WEIGHT_CONFIG,
+              Type.DOUBLE,
+              TrustParams.DEFAULTS.priorWeight(),
+              Importance.LOW,
+              "K: weight of the prior against evidence.")
+          .define(
+              STATE_DIR_CONFIG,
+              Type.STRING,
+              System.getProperty("java.io.tmpdir") + "/trustledger-state",
+              Importance.MEDIUM,
+              "Folder of the RocksDB state stores.")
+          .define(
+              STREAM_THREADS_CONFIG,
+              Type.INT,
+              2,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Kafka Streams threads; signature verification runs on all of them.")
+          .define(
+              STANDBY_REPLICAS_CONFIG,
+              Type.INT,
+              0,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Standby replicas of each state store on other nodes.")
+          .define(
+              EVENTS_PARTITIONS_CONFIG,
+              Type.INT,
+              4,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Partitions of ledger.events (parallelism of verification).")
+          .define(
+              ENTRIES_PARTITIONS_CONFIG,
+              Type.INT,
+              4,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Partitions of ledger.entries; each has its own log hash and checkpoints.")
+          .define(
+              REPLICATION_FACTOR_CONFIG,
+              Type.SHORT,
+              (short) 1,
+              Importance.MEDIUM,
+              "Replication factor of the ledger's topics.")
+          .define(
+              MIN_INSYNC_REPLICAS_CONFIG,
+              Type.INT,
+              1,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "min.insync.replicas of the ledger's topics.")
+          .define(
+              COMMIT_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              100L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Kafka Streams commit interval (transaction length under exactly-once).");
+
+  private final Map<String, Ed25519PublicKey> adminKeys;
+
+  public LedgerConfig(Map<?, ?> values) {
+    super(DEFINITION, values);
+    String name = getString(LEDGER_NAME_CONFIG);
+    if (name.contains(" ") || name.contains("+")) {
+      throw new ConfigException(LEDGER_NAME_CONFIG, name, "must not contain spaces or '+'");
+    }
+    Map<String, Ed25519PublicKey> admins = new LinkedHashMap<>();
+    for (String encoded : getList(ADMIN_PUBLIC_KEYS_CONFIG)) {
+      try {
+        Ed25519PublicKey key = Ed25519PublicKey.of(Base64Url.decode(encoded.trim()));
+        admins.put(PrincipalIds.of(PrincipalKind.ADMIN, key.raw()), key);
+      } catch (IllegalArgumentException | CryptoException e) {
+        throw new ConfigException(
+            ADMIN_PUBLIC_KEYS_CONFIG,
+            encoded,
+            "not a base64url Ed25519 public key: " + e.getMessage());
+      }
+    }
+    this.adminKeys = Map.copyOf(admins);
+  }
+
+  /** Admin keys by admin id. */
+  public Map<String, Ed25519PublicKey> adminKeys() {
+    return adminKeys;
+  }
+
+  public String ledgerName() {
+    return getString(LEDGER_NAME_CONFIG);
+  }
+
+  public long replayWindowMs() {
+    return getLong(REPLAY_WINDOW_MS_CONFIG);
+  }
+
+  public long futureSkewMs() {
+    return getLong(FUTURE_SKEW_MS_CONFIG);
+  }
+
+  public int checkpointEntries() {
+    return getInt(CHECKPOINT_ENTRIES_CONFIG);
+  }
+
+  public long checkpointIntervalMs() {
+    return getLong(CHECKPOINT_INTERVAL_MS_CONFIG);
+  }
+
+  public int entriesPartitions() {
+    return getInt(ENTRIES_PARTITIONS_CONFIG);
+  }
+
+  public TrustParams trustParams() {
+    return new TrustParams(
+        getLong(EVIDENCE_HALF_LIFE_MS_CONFIG),
+        getLong(INACTIVITY_HALF_LIFE_MS_CONFIG),
+        getDouble(PRIOR_CONFIG),
+        getDouble(PRIOR_WEIGHT_CONFIG));
+  }
+
+  /** Prints every setting with its default and documentation, for {@code --help-config}. */
+  public static String documentation() {
+    return DEFINITION.toRst();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.trustledger.ledger.topology;
+
+import java.util.List;
+
+/**
+ * Names of the ledger's topics.
+ *
+ * @param events signed events in (keyed by subject id)
+ * @param entries hash-chained entries out (keyed by subject id)
+ * @param rejections one rejection per refused input
+ * @param checkpoints signed checkpoints of the entries partitions (keyed by partition)
+ * @param keys public keys of registered principals (compacted, keyed by id), read by verifiers
+ */
+public record LedgerTopics(
+    String events, String entries, String rejections, String checkpoints, String keys) {
+
+  public static final LedgerTopics DEFAULT =
+      new LedgerTopics(
+          "ledger.events",
+          "ledger.entries",
+          "ledger.rejections",
+          "ledger.checkpoints",
+          "ledger.keys");
+
+  public List<String> all() {
+    return List.of(events, entries, rejections, checkpoints, keys);
+  }
+}
