@@ -1,0 +1,62 @@
+package dev.trustledger.ledger.topology;
+
+import static dev.trustledger.ledger.testkit.Cast.registerAgent;
+import static dev.trustledger.ledger.testkit.Cast.registerSponsor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.chain.LogHash;
+import dev.trustledger.checkpoint.CheckpointBody;
+import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.encoding.Buffers;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.testkit.LedgerDriver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CheckpointTest {
+  private static final long T = 1_767_225_600_000L;
+  private final NoteKey noteKey = new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey());
+
+  @Test
+  void everyNEntriesACheckpointSignsTheRunningLogHash() throws Exception {
+    try (LedgerDriver ledger =
+        new LedgerDriver(Map.of(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 3))) {
+      ledger.publish(registerSponsor("acme", T), T);
+      for (int i = 0; i < 5; i++) {
+        ledger.publish(registerAgent("a" + i, "acme", T), T + i);
+      }
+      assertThat(ledger.checkpoints()).extracting(Checkpoint::getSize).containsExactly(3L, 6L);
+      for (Checkpoint c : ledger.checkpoints()) {
+        CheckpointBody body = noteKey.verify(c.getNote());
+        assertThat(body.origin()).isEqualTo("test.ledger/partition/0");
+        assertThat(body.size()).isEqualTo(c.getSize());
+        assertThat(body.logHash()).isEqualTo(logHashOf(ledger.entries(), (int) c.getSize()));
+      }
+    }
+  }
+
+  @Test
+  void wallClockIntervalCheckpointsPartitionsWithNewEntries() throws Exception {
+    try (LedgerDriver ledger = new LedgerDriver()) {
+      ledger.publish(registerSponsor("acme", T), T);
+      assertThat(ledger.checkpoints()).isEmpty();
+      ledger.advanceWallClock(11_000);
+      assertThat(ledger.checkpoints()).hasSize(1);
+      assertThat(noteKey.verify(ledger.checkpoints().get(0).getNote()).size()).isEqualTo(1);
+      ledger.advanceWallClock(11_000);
+      assertThat(ledger.checkpoints()).as("no new entries, no new checkpoint").hasSize(1);
+    }
+  }
+
+  private static byte[] logHashOf(List<LedgerEntry> entries, int size) {
+    List<byte[]> hashes = new ArrayList<>();
+    for (LedgerEntry e : entries.subList(0, size)) {
+      hashes.add(Buffers.toArray(e.getEntryHash()));
+    }
+    return LogHash.of(hashes);
+  }
+}
