@@ -69,7 +69,7 @@ def main(path):
     )
     assert signed.hex() == ex["signed_event_avro"]
 
-    # UnhashedLedgerEntry: subject_id, seq, prev_hash, ledger_time, event (branch 0 =
+    # UnhashedLedgerEntry: subject_id, seq, prev_hash, ledger_time, ledger_seq, event (branch 0 =
     # SignedEvent), facts{signer_public_key (branch 1), signer_kind (branch 1, ADMIN=0),
     # positive_weight (null), negative_weight (null), status_after (ACTIVE=0), trust_after (null)}.
     facts = zigzag(1) + avro_bytes(admin_pk) + zigzag(1) + zigzag(0) + zigzag(0) + zigzag(0)
@@ -79,7 +79,8 @@ def main(path):
         + zigzag(0)
         + avro_bytes(bytes(32))
         + zigzag(ex["ledger_time"])
-        + zigzag(0)
+        + zigzag(0)  # ledger_seq
+        + zigzag(0)  # event branch 0: SignedEvent
         + signed
         + facts
     )

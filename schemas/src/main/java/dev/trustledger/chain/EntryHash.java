@@ -40,6 +40,7 @@ public final class EntryHash {
         .setSeq(entry.getSeq())
         .setPrevHash(entry.getPrevHash())
         .setLedgerTime(entry.getLedgerTime())
+        .setLedgerSeq(entry.getLedgerSeq())
         .setEvent(entry.getEvent())
         .setFacts(entry.getFacts())
         .setEntryHash(ByteBuffer.wrap(compute(entry)))
@@ -59,6 +60,7 @@ public final class EntryHash {
         .setSeq(entry.getSeq())
         .setPrevHash(entry.getPrevHash())
         .setLedgerTime(entry.getLedgerTime())
+        .setLedgerSeq(entry.getLedgerSeq())
         .setEvent(entry.getEvent())
         .setFacts(entry.getFacts())
         .build();

@@ -26,6 +26,7 @@ class EntryHashTest {
             .setSeq(seq)
             .setPrevHash(ByteBuffer.wrap(prev))
             .setLedgerTime(SampleEvents.T0 + 10)
+            .setLedgerSeq(0)
             .setEvent(event)
             .setFacts(
                 EntryFacts.newBuilder()

@@ -63,6 +63,7 @@ public final class WorkedExample {
             .setSeq(0)
             .setPrevHash(ByteBuffer.wrap(EntryHash.genesis()))
             .setLedgerTime(ledgerTime)
+            .setLedgerSeq(0)
             .setEvent(event)
             .setFacts(
                 EntryFacts.newBuilder()

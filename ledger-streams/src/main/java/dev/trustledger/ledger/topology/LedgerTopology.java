@@ -75,6 +75,9 @@ public final class LedgerTopology {
     builder.addStateStore(kv(StoreNames.CHAIN_HEADS, ChainHead.getClassSchema()));
     builder.addStateStore(kv(StoreNames.ENTRIES, LedgerEntry.getClassSchema()));
     builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.SEQUENCE), Serdes.String(), Serdes.Long()));
+    builder.addStateStore(
         Stores.windowStoreBuilder(
             Stores.persistentWindowStore(
                 StoreNames.OUTCOMES, windowRetention, Duration.ofMillis(1), false),
@@ -125,6 +128,7 @@ public final class LedgerTopology {
             StoreNames.TRUST,
             StoreNames.CHAIN_HEADS,
             StoreNames.ENTRIES,
+            StoreNames.SEQUENCE,
             StoreNames.OUTCOMES,
             StoreNames.INTERACTIONS,
             StoreNames.LOG_STATE,

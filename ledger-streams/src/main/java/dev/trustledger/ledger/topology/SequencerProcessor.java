@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SequencerProcessor implements Processor<String, VerifiedEvent, String, Output> {
   private static final Logger LOG = LoggerFactory.getLogger(SequencerProcessor.class);
+  private static final String NEXT = "next";
 
   private final LedgerTopics topics;
   private final LedgerFormats formats;
@@ -74,6 +75,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
   private KeyValueStore<String, TrustState> trust;
   private KeyValueStore<String, ChainHead> heads;
   private KeyValueStore<String, LedgerEntry> entries;
+  private KeyValueStore<String, Long> sequence;
   private WindowStore<String, EventOutcome> outcomes;
   private WindowStore<String, Long> interactions;
   private KeyValueStore<Integer, LogState> logState;
@@ -109,6 +111,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
     trust = context.getStateStore(StoreNames.TRUST);
     heads = context.getStateStore(StoreNames.CHAIN_HEADS);
     entries = context.getStateStore(StoreNames.ENTRIES);
+    sequence = context.getStateStore(StoreNames.SEQUENCE);
     outcomes = context.getStateStore(StoreNames.OUTCOMES);
     interactions = context.getStateStore(StoreNames.INTERACTIONS);
     logState = context.getStateStore(StoreNames.LOG_STATE);
@@ -235,6 +238,9 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
 
   /** Appends one entry to a subject's chain and to its partition's log hash, and writes it. */
   private LedgerEntry append(String subjectId, Object event, EntryFacts facts, long t) {
+    Long next = sequence.get(NEXT);
+    long ledgerSeq = next == null ? 0 : next;
+    sequence.put(NEXT, ledgerSeq + 1);
     ChainHead head = heads.get(subjectId);
     long seq = head == null ? 0 : head.getSeq() + 1;
     ByteBuffer prev = head == null ? ByteBuffer.wrap(EntryHash.genesis()) : head.getEntryHash();
@@ -245,6 +251,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
                 .setSeq(seq)
                 .setPrevHash(prev)
                 .setLedgerTime(t)
+                .setLedgerSeq(ledgerSeq)
                 .setEvent(event)
                 .setFacts(facts)
                 .build());

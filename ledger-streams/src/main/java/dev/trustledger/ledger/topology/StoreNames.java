@@ -20,6 +20,9 @@ public final class StoreNames {
   /** {@code <reporter>/<subject>/<interaction>} -> ledger time, windowed. */
   public static final String INTERACTIONS = "interactions";
 
+  /** {@code next} -> the ledger_seq the next entry gets. */
+  public static final String SEQUENCE = "sequence";
+
   /** entries partition -> LogState. */
   public static final String LOG_STATE = "log-state";
 
