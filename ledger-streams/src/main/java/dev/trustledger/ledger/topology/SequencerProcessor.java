@@ -2,7 +2,6 @@ package dev.trustledger.ledger.topology;
 
 import dev.trustledger.avro.AgentRegistered;
 import dev.trustledger.avro.AgentRevoked;
-import dev.trustledger.avro.BehaviourReported;
 import dev.trustledger.avro.ChainHead;
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.DerivedEvent;
@@ -27,16 +26,14 @@ import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.encoding.Buffers;
-import dev.trustledger.ledger.directory.StoreDirectory;
+import dev.trustledger.ledger.directory.WritableStoreDirectory;
 import dev.trustledger.ledger.rules.Decision;
 import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.ledger.verify.Rejected;
-import dev.trustledger.trust.Evidence;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.utils.Utils;
@@ -80,7 +77,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
   private WindowStore<String, Long> interactions;
   private KeyValueStore<Integer, LogState> logState;
   private KeyValueStore<Integer, Checkpoint> checkpoints;
-  private StoreDirectory directory;
+  private WritableStoreDirectory directory;
 
   SequencerProcessor(
       LedgerTopics topics,
@@ -116,7 +113,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
     interactions = context.getStateStore(StoreNames.INTERACTIONS);
     logState = context.getStateStore(StoreNames.LOG_STATE);
     checkpoints = context.getStateStore(StoreNames.CHECKPOINTS);
-    directory = new StoreDirectory(principals, trust, outcomes, interactions);
+    directory = new WritableStoreDirectory(principals, trust, outcomes, interactions);
     context.schedule(
         Duration.ofMillis(checkpointIntervalMs),
         PunctuationType.WALL_CLOCK_TIME,
@@ -177,34 +174,22 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
   }
 
   private void accept(SignedEvent event, Decision.Accept decision, long t) {
-    for (Principal p : decision.principals()) {
-      principals.put(p.getId(), p);
-    }
-    for (Map.Entry<String, Evidence> e : decision.evidence().entrySet()) {
-      trust.put(e.getKey(), LedgerRules.toAvro(e.getValue()));
-    }
+    directory.apply(event, decision, t);
     registeredKey(event)
         .ifPresent(
             key ->
                 context.forward(
                     new Record<>(event.getSubjectId(), new Output(topics.keys(), -1, key), t)));
     LedgerEntry entry = append(event.getSubjectId(), event, decision.facts(), t);
-    outcomes.put(
-        StoreNames.outcomeKey(event.getSubjectId(), event.getEventId()),
+    directory.putOutcome(
+        event.getSubjectId(),
+        event.getEventId(),
         EventOutcome.newBuilder()
             .setStatus(OutcomeStatus.ACCEPTED)
             .setSeq(entry.getSeq())
             .setEntryHash(entry.getEntryHash())
             .setLedgerTime(t)
-            .build(),
-        t);
-    if (event.getPayload() instanceof BehaviourReported r) {
-      interactions.put(
-          StoreNames.interactionKey(
-              event.getSignerId(), event.getSubjectId(), r.getInteractionId()),
-          t,
-          t);
-    }
+            .build());
     for (String agentId : decision.cascade()) {
       DerivedEvent derived =
           DerivedEvent.newBuilder()
@@ -312,16 +297,18 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
                 -1,
                 formats.rejections().encode(topics.rejections(), rejection)),
             t));
-    if (event != null && rejected.reason() != RejectionReason.DUPLICATE_EVENT) {
-      outcomes.put(
-          StoreNames.outcomeKey(event.getSubjectId(), event.getEventId()),
+    if (event != null
+        && rejected.reason() != RejectionReason.DUPLICATE_EVENT
+        && !directory.eventAccepted(event.getSubjectId(), event.getEventId(), 0, t)) {
+      directory.putOutcome(
+          event.getSubjectId(),
+          event.getEventId(),
           EventOutcome.newBuilder()
               .setStatus(OutcomeStatus.REJECTED)
               .setReason(rejected.reason())
               .setDetail(rejected.detail())
               .setLedgerTime(t)
-              .build(),
-          t);
+              .build());
     }
   }
 

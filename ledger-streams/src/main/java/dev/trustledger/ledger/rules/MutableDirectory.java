@@ -1,0 +1,38 @@
+package dev.trustledger.ledger.rules;
+
+import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.Principal;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.trust.Evidence;
+import java.util.Map;
+
+/**
+ * A directory that accepted decisions are written to. The sequencer's is its RocksDB stores, the
+ * auditor's is in memory; {@link #apply} is the one way both change.
+ */
+public interface MutableDirectory extends Directory {
+
+  void putPrincipal(Principal principal);
+
+  void putEvidence(String agentId, Evidence evidence);
+
+  /** Remembers an accepted event id for dedupe. */
+  void recordAccepted(String subjectId, String eventId, long t);
+
+  /** Remembers a counted interaction for dedupe. */
+  void recordInteraction(String reporterId, String subjectId, String interactionId, long t);
+
+  /** Writes an accepted decision about {@code event} at ledger time {@code t}. */
+  default void apply(SignedEvent event, Decision.Accept decision, long t) {
+    for (Principal p : decision.principals()) {
+      putPrincipal(p);
+    }
+    for (Map.Entry<String, Evidence> e : decision.evidence().entrySet()) {
+      putEvidence(e.getKey(), e.getValue());
+    }
+    recordAccepted(event.getSubjectId(), event.getEventId(), t);
+    if (event.getPayload() instanceof BehaviourReported r) {
+      recordInteraction(event.getSignerId(), event.getSubjectId(), r.getInteractionId(), t);
+    }
+  }
+}
