@@ -173,6 +173,32 @@ public final class LedgerDriver implements AutoCloseable {
     return entriesSeen.stream().filter(e -> e.getSubjectId().equals(subjectId)).toList();
   }
 
+  /** The log as an auditor sees it: partition 0 holds every entry here. */
+  public dev.trustledger.ledger.audit.AuditLog auditLog() {
+    List<dev.trustledger.ledger.audit.Located<LedgerEntry>> located = new ArrayList<>();
+    for (int i = 0; i < entriesSeen.size(); i++) {
+      located.add(dev.trustledger.ledger.audit.Located.of(0, i, entriesSeen.get(i)));
+    }
+    List<dev.trustledger.ledger.audit.Located<Checkpoint>> cps = new ArrayList<>();
+    for (int i = 0; i < checkpointsSeen.size(); i++) {
+      cps.add(dev.trustledger.ledger.audit.Located.of(0, i, checkpointsSeen.get(i)));
+    }
+    return new dev.trustledger.ledger.audit.AuditLog(Map.of(0, located), cps);
+  }
+
+  /** An auditor with this ledger's admin and checkpoint keys. */
+  public dev.trustledger.ledger.audit.LogAuditor auditor() {
+    return new dev.trustledger.ledger.audit.LogAuditor(
+        new dev.trustledger.ledger.rules.LedgerRules(
+            config.adminKeys(),
+            config.trustParams(),
+            config.replayWindowMs(),
+            config.futureSkewMs()),
+        new dev.trustledger.checkpoint.NoteKey(config.ledgerName(), LEDGER_KEY.publicKey()),
+        new dev.trustledger.ledger.verify.EventVerifier(
+            new dev.trustledger.crypto.PublicKeyCache(1000)));
+  }
+
   @Override
   public void close() {
     driver.close();

@@ -1,0 +1,36 @@
+package dev.trustledger.ledger.audit;
+
+import dev.trustledger.trust.Evidence;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an audit found.
+ *
+ * @param entries entries read
+ * @param subjects distinct chains
+ * @param partitions entries partitions
+ * @param checkpoints checkpoints verified
+ * @param problems everything wrong, in log order
+ * @param trust the trust evidence of every agent recomputed from the log
+ * @param elapsed wall time of the audit
+ */
+public record AuditReport(
+    long entries,
+    int subjects,
+    int partitions,
+    int checkpoints,
+    List<Problem> problems,
+    Map<String, Evidence> trust,
+    Duration elapsed) {
+
+  public boolean ok() {
+    return problems.isEmpty();
+  }
+
+  public double entriesPerSecond() {
+    double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
+    return entries / seconds;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.trustledger.ledger.audit;
+
+/**
+ * One thing the auditor found wrong, with where it stands and both values.
+ *
+ * @param kind what is wrong
+ * @param partition entries (or checkpoints) partition, -1 when not tied to one
+ * @param offset offset of the record, -1 when not tied to one
+ * @param subject subject id, or empty
+ * @param seq chain seq, -1 when not tied to one
+ * @param expected what the auditor computed
+ * @param found what the log holds
+ */
+public record Problem(
+    Kind kind,
+    int partition,
+    long offset,
+    String subject,
+    long seq,
+    String expected,
+    String found) {
+
+  /** Kinds of tampering or inconsistency. */
+  public enum Kind {
+    /** A record that does not decode. */
+    MALFORMED,
+    /** entry_hash differs from the hash of the entry's fields. */
+    ENTRY_HASH,
+    /** A chain's seq does not continue from the previous entry of the subject. */
+    CHAIN_SEQ,
+    /** prev_hash is not the previous entry's hash. */
+    CHAIN_PREV_HASH,
+    /** ledger_seq has a gap, a repeat, or is out of order within a partition. */
+    LEDGER_SEQ,
+    /** An event signature does not verify. */
+    SIGNATURE,
+    /** A registration's proof of possession does not verify. */
+    POP_SIGNATURE,
+    /** The recorded signer key is not the key the log registered for the signer. */
+    SIGNER_KEY,
+    /** Re-running the rules does not accept the event, or a cascade entry is missing or extra. */
+    DECISION,
+    /** Recorded facts differ from those the rules give. */
+    FACTS,
+    /** A checkpoint signature does not verify with the ledger key. */
+    CHECKPOINT_SIGNATURE,
+    /** A checkpoint covers more entries than the partition holds (truncated log). */
+    CHECKPOINT_SIZE,
+    /** A checkpoint's hash is not the log hash of the partition at its size. */
+    CHECKPOINT_HASH,
+    /** Two signed checkpoints of a partition cannot both describe one history. */
+    CHECKPOINT_CONTRADICTION,
+    /** A running node serves other trust than the log gives. */
+    NODE_STATE
+  }
+
+  @Override
+  public String toString() {
+    return kind
+        + " at partition "
+        + partition
+        + " offset "
+        + offset
+        + (subject.isEmpty() ? "" : " subject " + subject + " seq " + seq)
+        + ": expected "
+        + expected
+        + ", found "
+        + found;
+  }
+}

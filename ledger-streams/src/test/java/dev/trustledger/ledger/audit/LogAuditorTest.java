@@ -1,0 +1,254 @@
+package dev.trustledger.ledger.audit;
+
+import static dev.trustledger.ledger.testkit.Cast.agentId;
+import static dev.trustledger.ledger.testkit.Cast.key;
+import static dev.trustledger.ledger.testkit.Cast.registerAgent;
+import static dev.trustledger.ledger.testkit.Cast.registerSponsor;
+import static dev.trustledger.ledger.testkit.Cast.registerSubAgent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.EntryFacts;
+import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.Severity;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.chain.EntryHash;
+import dev.trustledger.checkpoint.CheckpointBody;
+import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.event.Events;
+import dev.trustledger.event.Signer;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.testkit.LedgerDriver;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The auditor passes an untampered log and names each kind of tampering. */
+class LogAuditorTest {
+  private static final long T = 1_767_225_600_000L;
+  private static LedgerDriver ledger;
+  private static AuditLog log;
+
+  @BeforeAll
+  static void runLedger() {
+    ledger = new LedgerDriver(Map.of(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 4));
+    ledger.publish(registerSponsor("acme", T), T);
+    ledger.publish(registerAgent("bot", "acme", T), T + 1);
+    ledger.publish(registerSubAgent("child", "bot", "acme", T), T + 2);
+    ledger.publish(registerAgent("peer", "acme", T), T + 3);
+    for (int i = 0; i < 6; i++) {
+      ledger.publish(
+          Events.report(agentId("bot"), "i" + i, 20 * i, Severity.MEDIUM, "q")
+              .eventId("r" + i)
+              .issuedAt(T)
+              .sign(Signer.admin(LedgerDriver.ADMIN)),
+          T + 10 + i);
+    }
+    ledger.publish(
+        Events.revoke(agentId("bot"), "gone")
+            .eventId("rv")
+            .issuedAt(T)
+            .sign(Signer.sponsor(key("acme"))),
+        T + 100);
+    log = ledger.auditLog();
+  }
+
+  @AfterAll
+  static void close() {
+    ledger.close();
+  }
+
+  private static AuditReport audit(AuditLog l) {
+    return ledger.auditor().audit(l);
+  }
+
+  private static List<Located<LedgerEntry>> entries() {
+    return new ArrayList<>(log.entries().get(0));
+  }
+
+  private static AuditLog withEntries(List<Located<LedgerEntry>> entries) {
+    return new AuditLog(Map.of(0, entries), log.checkpoints());
+  }
+
+  private static AuditLog changeEntry(int index, UnaryOperator<LedgerEntry> change) {
+    List<Located<LedgerEntry>> entries = entries();
+    Located<LedgerEntry> e = entries.get(index);
+    entries.set(index, Located.of(0, e.offset(), change.apply(e.value())));
+    return withEntries(entries);
+  }
+
+  private static void assertFinds(AuditLog tampered, Problem.Kind kind) {
+    AuditReport report = audit(tampered);
+    assertThat(report.problems()).extracting(Problem::kind).contains(kind);
+  }
+
+  @Test
+  void untamperedLogPasses() {
+    AuditReport report = audit(log);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.entries()).isEqualTo(ledger.entries().size());
+    assertThat(report.checkpoints()).isEqualTo(ledger.checkpoints().size()).isPositive();
+    assertThat(report.trust()).containsKeys(agentId("bot"), agentId("child"), agentId("peer"));
+  }
+
+  @Test
+  void flippedPayloadByteIsCaught() {
+    assertFinds(
+        changeEntry(
+            5,
+            e -> {
+              SignedEvent event =
+                  SignedEvent.newBuilder((SignedEvent) e.getEvent()).setEventId("rX").build();
+              return LedgerEntry.newBuilder(e).setEvent(event).build();
+            }),
+        Problem.Kind.ENTRY_HASH);
+  }
+
+  @Test
+  void resealedEntryWithChangedPayloadFailsItsSignature() {
+    assertFinds(
+        changeEntry(
+            5,
+            e -> {
+              SignedEvent event =
+                  SignedEvent.newBuilder((SignedEvent) e.getEvent()).setEventId("rX").build();
+              return EntryHash.seal(
+                  EntryHash.unhashed(LedgerEntry.newBuilder(e).setEvent(event).build()));
+            }),
+        Problem.Kind.SIGNATURE);
+  }
+
+  @Test
+  void flippedPrevHashIsCaught() {
+    assertFinds(
+        changeEntry(
+            6,
+            e ->
+                EntryHash.seal(
+                    EntryHash.unhashed(
+                        LedgerEntry.newBuilder(e)
+                            .setPrevHash(ByteBuffer.wrap(new byte[32]))
+                            .build()))),
+        Problem.Kind.CHAIN_PREV_HASH);
+  }
+
+  @Test
+  void deletedEntryIsCaught() {
+    List<Located<LedgerEntry>> entries = entries();
+    entries.remove(6);
+    AuditReport report = audit(withEntries(entries));
+    assertThat(report.problems())
+        .extracting(Problem::kind)
+        .contains(Problem.Kind.LEDGER_SEQ, Problem.Kind.CHAIN_SEQ);
+  }
+
+  @Test
+  void duplicatedEntryIsCaught() {
+    List<Located<LedgerEntry>> entries = entries();
+    entries.add(7, entries.get(6));
+    assertFinds(withEntries(entries), Problem.Kind.LEDGER_SEQ);
+  }
+
+  @Test
+  void reorderedEntriesAreCaught() {
+    List<Located<LedgerEntry>> entries = entries();
+    var a = entries.get(6);
+    entries.set(6, entries.get(7));
+    entries.set(7, a);
+    assertFinds(withEntries(entries), Problem.Kind.CHECKPOINT_HASH);
+  }
+
+  @Test
+  void alteredRecordedWeightIsCaughtByReRunningTheRules() {
+    assertFinds(
+        changeEntry(
+            5,
+            e ->
+                EntryHash.seal(
+                    EntryHash.unhashed(
+                        LedgerEntry.newBuilder(e)
+                            .setFacts(
+                                EntryFacts.newBuilder(e.getFacts()).setPositiveWeight(0.5).build())
+                            .build()))),
+        Problem.Kind.FACTS);
+  }
+
+  @Test
+  void removedCascadeEntryIsCaught() {
+    List<Located<LedgerEntry>> entries = entries();
+    entries.remove(entries.size() - 1);
+    assertFinds(withEntries(entries), Problem.Kind.DECISION);
+  }
+
+  @Test
+  void truncatedTailUnderACheckpointIsCaught() {
+    List<Located<LedgerEntry>> entries = entries();
+    AuditLog truncated = withEntries(entries.subList(0, 3));
+    assertFinds(truncated, Problem.Kind.CHECKPOINT_SIZE);
+  }
+
+  @Test
+  void checkpointSignedByAnotherKeyIsCaught() {
+    var impostor = key("impostor");
+    Checkpoint c = log.checkpoints().get(0).value();
+    CheckpointBody body = new CheckpointBody(c.getOrigin(), c.getSize(), c.getLogHash().array());
+    String forged = new NoteKey("test.ledger", impostor.publicKey()).sign(body, impostor);
+    List<Located<Checkpoint>> cps = new ArrayList<>(log.checkpoints());
+    cps.set(0, Located.of(0, 0, Checkpoint.newBuilder(c).setNote(forged).build()));
+    AuditReport report = audit(new AuditLog(log.entries(), cps));
+    assertThat(report.problems())
+        .extracting(Problem::kind)
+        .contains(Problem.Kind.CHECKPOINT_SIGNATURE);
+  }
+
+  @Test
+  void rewrittenHistoryUnderAReSignedCheckpointContradictsTheEarlierOne() {
+    // The operator drops a report, re-chains everything after it and signs a new checkpoint.
+    List<Located<LedgerEntry>> entries = entries();
+    entries.remove(5);
+    List<Located<LedgerEntry>> rewritten = new ArrayList<>();
+    Map<String, LedgerEntry> last = new java.util.HashMap<>();
+    long ledgerSeq = 0;
+    for (Located<LedgerEntry> l : entries) {
+      LedgerEntry e = l.value();
+      LedgerEntry prev = last.get(e.getSubjectId());
+      LedgerEntry fixed =
+          EntryHash.seal(
+              EntryHash.unhashed(
+                  LedgerEntry.newBuilder(e)
+                      .setSeq(prev == null ? 0 : prev.getSeq() + 1)
+                      .setPrevHash(
+                          prev == null ? ByteBuffer.wrap(new byte[32]) : prev.getEntryHash())
+                      .setLedgerSeq(ledgerSeq++)
+                      .build()));
+      last.put(e.getSubjectId(), fixed);
+      rewritten.add(Located.of(0, rewritten.size(), fixed));
+    }
+    List<byte[]> hashes = rewritten.stream().map(l -> l.value().getEntryHash().array()).toList();
+    CheckpointBody body =
+        new CheckpointBody(
+            "test.ledger/partition/0", hashes.size(), dev.trustledger.chain.LogHash.of(hashes));
+    String note =
+        new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey())
+            .sign(body, LedgerDriver.LEDGER_KEY);
+    List<Located<Checkpoint>> cps = new ArrayList<>(log.checkpoints());
+    cps.add(
+        Located.of(
+            0,
+            cps.size(),
+            Checkpoint.newBuilder(log.checkpoints().get(0).value())
+                .setSize(body.size())
+                .setLogHash(ByteBuffer.wrap(body.logHash()))
+                .setNote(note)
+                .build()));
+    AuditReport report = audit(new AuditLog(Map.of(0, rewritten), cps));
+    assertThat(report.problems())
+        .extracting(Problem::kind)
+        .contains(Problem.Kind.CHECKPOINT_CONTRADICTION);
+  }
+}
