@@ -1,0 +1,64 @@
+package dev.trustledger.ledger.testkit;
+
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.encoding.Base64Url;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.publish.LedgerPublisher;
+import dev.trustledger.serde.SingleObjectFormat;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Configuration and publishing shared by the broker integration tests. */
+public final class LedgerSetup {
+  private LedgerSetup() {}
+
+  /** Ledger settings for a test cluster: 3 partitions, 2 threads, fast checkpoints. */
+  public static Map<String, Object> config(String bootstrap, Path stateDir, String appId) {
+    Map<String, Object> values = new HashMap<>();
+    values.put(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    values.put(LedgerConfig.APPLICATION_ID_CONFIG, appId);
+    values.put(LedgerConfig.STATE_DIR_CONFIG, stateDir.toString());
+    values.put(
+        LedgerConfig.ADMIN_PUBLIC_KEYS_CONFIG,
+        Base64Url.encode(LedgerDriver.ADMIN.publicKey().raw()));
+    values.put(LedgerConfig.LEDGER_NAME_CONFIG, "test.ledger");
+    values.put(LedgerConfig.EVENTS_PARTITIONS_CONFIG, 3);
+    values.put(LedgerConfig.ENTRIES_PARTITIONS_CONFIG, 3);
+    values.put(LedgerConfig.STREAM_THREADS_CONFIG, 2);
+    values.put(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 500);
+    values.put(LedgerConfig.CHECKPOINT_INTERVAL_MS_CONFIG, 1000L);
+    return values;
+  }
+
+  /**
+   * Publishes inputs (events through the publisher library, raw bytes through a plain producer).
+   */
+  public static void publish(String bootstrap, List<Workload.Input> inputs) {
+    try (LedgerPublisher publisher =
+            LedgerPublisher.create(bootstrap, SingleObjectFormat.of(SignedEvent.getClassSchema()));
+        KafkaProducer<String, byte[]> raw =
+            new KafkaProducer<>(LedgerPublisher.producerConfig(bootstrap, Map.of()))) {
+      List<CompletableFuture<?>> sent = new java.util.ArrayList<>();
+      for (Workload.Input input : inputs) {
+        if (input.event() != null && input.key().equals(input.event().getSubjectId())) {
+          sent.add(publisher.publish(input.event()));
+        } else {
+          byte[] value =
+              input.raw() != null
+                  ? input.raw()
+                  : SingleObjectFormat.<SignedEvent>of(SignedEvent.getClassSchema())
+                      .encode(LedgerPublisher.EVENTS_TOPIC, input.event());
+          raw.send(new ProducerRecord<>(LedgerPublisher.EVENTS_TOPIC, input.key(), value));
+        }
+      }
+      publisher.flush();
+      raw.flush();
+      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+    }
+  }
+}
