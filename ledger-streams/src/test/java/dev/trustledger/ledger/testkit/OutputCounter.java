@@ -43,6 +43,7 @@ public final class OutputCounter implements AutoCloseable {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     thread = new Thread(this::run, "output-counter");
     thread.setDaemon(true);
@@ -53,9 +54,15 @@ public final class OutputCounter implements AutoCloseable {
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : List.of(topics.entries(), topics.rejections())) {
-        consumer
-            .partitionsFor(topic, Duration.ofSeconds(30))
-            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        // The ledger may still be creating its topics.
+        List<org.apache.kafka.common.PartitionInfo> infos = List.of();
+        while (running.get() && infos.isEmpty()) {
+          infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+          if (infos.isEmpty()) {
+            Thread.sleep(100);
+          }
+        }
+        infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
