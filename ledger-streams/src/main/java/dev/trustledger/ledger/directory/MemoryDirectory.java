@@ -12,6 +12,7 @@ import java.util.Optional;
 /** The directory in memory, rebuilt from the log by the auditor. */
 public final class MemoryDirectory implements MutableDirectory {
   private final Map<String, Principal> principals = new HashMap<>();
+  private final Map<String, java.util.TreeSet<String>> children = new HashMap<>();
   private final Map<String, Evidence> evidence = new HashMap<>();
   private final Map<String, List<Long>> accepted = new HashMap<>();
   private final Map<String, List<Long>> interactions = new HashMap<>();
@@ -19,6 +20,16 @@ public final class MemoryDirectory implements MutableDirectory {
   @Override
   public Optional<Principal> principal(String id) {
     return Optional.ofNullable(principals.get(id));
+  }
+
+  @Override
+  public List<String> children(String id) {
+    return children.containsKey(id) ? List.copyOf(children.get(id)) : List.of();
+  }
+
+  @Override
+  public void addChild(String parent, String child) {
+    children.computeIfAbsent(parent, k -> new java.util.TreeSet<>()).add(child);
   }
 
   @Override

@@ -9,7 +9,10 @@ import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.topology.StoreNames;
 import dev.trustledger.trust.Evidence;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -17,16 +20,19 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 /** The principal directory over the ledger's state stores (read-write or read-only). */
 public final class StoreDirectory implements Directory {
   private final ReadOnlyKeyValueStore<String, Principal> principals;
+  private final ReadOnlyKeyValueStore<String, String> children;
   private final ReadOnlyKeyValueStore<String, TrustState> trust;
   private final ReadOnlyWindowStore<String, EventOutcome> outcomes;
   private final ReadOnlyWindowStore<String, Long> interactions;
 
   public StoreDirectory(
       ReadOnlyKeyValueStore<String, Principal> principals,
+      ReadOnlyKeyValueStore<String, String> children,
       ReadOnlyKeyValueStore<String, TrustState> trust,
       ReadOnlyWindowStore<String, EventOutcome> outcomes,
       ReadOnlyWindowStore<String, Long> interactions) {
     this.principals = principals;
+    this.children = children;
     this.trust = trust;
     this.outcomes = outcomes;
     this.interactions = interactions;
@@ -35,6 +41,16 @@ public final class StoreDirectory implements Directory {
   @Override
   public Optional<Principal> principal(String id) {
     return Optional.ofNullable(principals.get(id));
+  }
+
+  @Override
+  public List<String> children(String id) {
+    List<String> out = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        children.range(StoreNames.childrenFrom(id), StoreNames.childrenTo(id))) {
+      it.forEachRemaining(kv -> out.add(kv.value));
+    }
+    return out;
   }
 
   @Override

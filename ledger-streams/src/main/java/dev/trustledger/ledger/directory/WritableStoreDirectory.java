@@ -8,6 +8,7 @@ import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.rules.MutableDirectory;
 import dev.trustledger.ledger.topology.StoreNames;
 import dev.trustledger.trust.Evidence;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.state.WindowStore;
 /** The sequencer's directory: its RocksDB stores, read and written. */
 public final class WritableStoreDirectory implements MutableDirectory {
   private final KeyValueStore<String, Principal> principals;
+  private final KeyValueStore<String, String> children;
   private final KeyValueStore<String, TrustState> trust;
   private final WindowStore<String, EventOutcome> outcomes;
   private final WindowStore<String, Long> interactions;
@@ -22,14 +24,16 @@ public final class WritableStoreDirectory implements MutableDirectory {
 
   public WritableStoreDirectory(
       KeyValueStore<String, Principal> principals,
+      KeyValueStore<String, String> children,
       KeyValueStore<String, TrustState> trust,
       WindowStore<String, EventOutcome> outcomes,
       WindowStore<String, Long> interactions) {
     this.principals = principals;
+    this.children = children;
     this.trust = trust;
     this.outcomes = outcomes;
     this.interactions = interactions;
-    this.reads = new StoreDirectory(principals, trust, outcomes, interactions);
+    this.reads = new StoreDirectory(principals, children, trust, outcomes, interactions);
   }
 
   @Override
@@ -38,8 +42,18 @@ public final class WritableStoreDirectory implements MutableDirectory {
   }
 
   @Override
+  public List<String> children(String id) {
+    return reads.children(id);
+  }
+
+  @Override
   public Optional<Evidence> evidence(String agentId) {
     return reads.evidence(agentId);
+  }
+
+  @Override
+  public void addChild(String parent, String child) {
+    children.put(StoreNames.childKey(parent, child), child);
   }
 
   @Override

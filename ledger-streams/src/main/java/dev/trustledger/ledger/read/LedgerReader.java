@@ -17,6 +17,12 @@ public interface LedgerReader {
 
   Optional<Principal> principal(String id);
 
+  /**
+   * Up to {@code limit} principals registered under {@code id} (a sponsor's agents, an agent's
+   * sub-agents) in id order, starting after {@code after} (null: from the first).
+   */
+  List<String> children(String id, String after, int limit);
+
   Optional<Evidence> evidence(String agentId);
 
   Optional<ChainHead> head(String subjectId);

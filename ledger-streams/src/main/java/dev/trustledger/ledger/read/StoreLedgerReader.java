@@ -35,6 +35,7 @@ public final class StoreLedgerReader implements LedgerReader {
   private StoreDirectory directory() {
     return new StoreDirectory(
         stores.keyValue(StoreNames.PRINCIPALS),
+        stores.keyValue(StoreNames.CHILDREN),
         stores.keyValue(StoreNames.TRUST),
         stores.window(StoreNames.OUTCOMES),
         stores.window(StoreNames.INTERACTIONS));
@@ -44,6 +45,20 @@ public final class StoreLedgerReader implements LedgerReader {
   public Optional<Principal> principal(String id) {
     ReadOnlyKeyValueStore<String, Principal> principals = stores.keyValue(StoreNames.PRINCIPALS);
     return Optional.ofNullable(principals.get(id));
+  }
+
+  @Override
+  public List<String> children(String id, String after, int limit) {
+    ReadOnlyKeyValueStore<String, String> children = stores.keyValue(StoreNames.CHILDREN);
+    List<String> out = new ArrayList<>();
+    String from =
+        after == null ? StoreNames.childrenFrom(id) : StoreNames.childKey(id, after) + "\u0000";
+    try (KeyValueIterator<String, String> it = children.range(from, StoreNames.childrenTo(id))) {
+      while (it.hasNext() && out.size() < limit) {
+        out.add(it.next().value);
+      }
+    }
+    return out;
   }
 
   @Override

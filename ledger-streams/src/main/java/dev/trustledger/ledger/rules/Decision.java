@@ -17,7 +17,8 @@ public sealed interface Decision {
    * The event is accepted.
    *
    * @param facts the facts recorded in the subject's entry
-   * @param principals principals to store (the subject's new record, updated parents/sponsors)
+   * @param principals principals to store (the subject's new record, cascaded revocations)
+   * @param links new parent -> child links (a sponsor or parent agent and a new agent)
    * @param evidence trust evidence to store, by agent id (subject and signer activity)
    * @param cascade agents to revoke by derived entries, parents before children
    * @param cascadeReason the reason written into each derived revocation
@@ -25,8 +26,12 @@ public sealed interface Decision {
   record Accept(
       EntryFacts facts,
       List<Principal> principals,
+      List<Link> links,
       Map<String, Evidence> evidence,
       List<String> cascade,
       String cascadeReason)
       implements Decision {}
+
+  /** A principal registered under another (its sponsor, or its parent agent). */
+  record Link(String parent, String child) {}
 }

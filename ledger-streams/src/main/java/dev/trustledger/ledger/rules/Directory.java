@@ -2,6 +2,7 @@ package dev.trustledger.ledger.rules;
 
 import dev.trustledger.avro.Principal;
 import dev.trustledger.trust.Evidence;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,12 @@ public interface Directory {
 
   /** A registered sponsor or agent (admins come from configuration). */
   Optional<Principal> principal(String id);
+
+  /**
+   * The principals registered under {@code id}, in id order: a sponsor's agents (all of them,
+   * sub-agents included) or an agent's direct sub-agents.
+   */
+  List<String> children(String id);
 
   /** The trust evidence of an agent. */
   Optional<Evidence> evidence(String agentId);

@@ -204,6 +204,7 @@ public final class LedgerRules {
     return new Decision.Accept(
         c.facts(PrincipalStatus.ACTIVE).build(),
         List.of(sponsor),
+        List.of(),
         signerActivity(c, new LinkedHashMap<>()),
         List.of(),
         "");
@@ -222,7 +223,7 @@ public final class LedgerRules {
               + a.getSponsorId()
               + (sponsor.isEmpty() ? " is not registered" : " is " + sponsor.get().getStatus()));
     }
-    List<Principal> updates = new ArrayList<>();
+    List<Decision.Link> links = new ArrayList<>();
     String parentId = a.getParentAgentId();
     if (parentId == null) {
       if (!c.signerId.equals(a.getSponsorId())) {
@@ -247,12 +248,12 @@ public final class LedgerRules {
                 + " differs from the parent's sponsor "
                 + parent.getSponsorId());
       }
-      updates.add(withChild(parent, id));
+      links.add(new Decision.Link(parentId, id));
     }
     if (a.getExpiresAt() != null && a.getExpiresAt() <= c.t) {
       return reject(EXPIRED, "expires_at " + a.getExpiresAt() + " is not after ledger time " + c.t);
     }
-    updates.add(withChild(sponsor.get(), id));
+    links.add(new Decision.Link(a.getSponsorId(), id));
     Principal agent =
         Principal.newBuilder()
             .setId(id)
@@ -267,14 +268,14 @@ public final class LedgerRules {
             .setCreatedAt(c.t)
             .setExpiresAt(a.getExpiresAt())
             .build();
-    updates.add(agent);
     Evidence fresh = Evidence.registered(c.t);
     Map<String, Evidence> evidence = new LinkedHashMap<>();
     evidence.put(id, fresh);
     signerActivity(c, evidence);
     return new Decision.Accept(
         c.facts(PrincipalStatus.ACTIVE).setTrustAfter(toAvro(fresh)).build(),
-        updates,
+        List.of(agent),
+        links,
         evidence,
         List.of(),
         "");
@@ -313,6 +314,7 @@ public final class LedgerRules {
             .setNegativeWeight(weights.negative())
             .setTrustAfter(toAvro(after))
             .build(),
+        List.of(),
         List.of(),
         evidence,
         List.of(),
@@ -362,6 +364,7 @@ public final class LedgerRules {
     return new Decision.Accept(
         c.facts(status).setTrustAfter(toAvro(after)).build(),
         List.of(updated),
+        List.of(),
         evidence,
         List.of(),
         "");
@@ -396,6 +399,7 @@ public final class LedgerRules {
     return new Decision.Accept(
         c.facts(PrincipalStatus.REVOKED).setTrustAfter(toAvro(after)).build(),
         updates,
+        List.of(),
         evidence,
         cascade,
         "parent agent " + subject.getId() + " revoked");
@@ -417,7 +421,7 @@ public final class LedgerRules {
     List<Principal> updates = new ArrayList<>();
     updates.add(Principal.newBuilder(sponsor).setStatus(PrincipalStatus.REVOKED).build());
     List<String> cascade = new ArrayList<>();
-    for (String agentId : sponsor.getChildren()) {
+    for (String agentId : c.directory.children(id)) {
       Optional<Principal> agent = c.directory.principal(agentId);
       if (agent.isPresent() && agent.get().getStatus() != PrincipalStatus.REVOKED) {
         cascade.add(agentId);
@@ -427,6 +431,7 @@ public final class LedgerRules {
     return new Decision.Accept(
         c.facts(PrincipalStatus.REVOKED).build(),
         updates,
+        List.of(),
         signerActivity(c, new LinkedHashMap<>()),
         cascade,
         "sponsor " + id + " revoked");
@@ -469,7 +474,7 @@ public final class LedgerRules {
   /** Every not yet revoked agent below {@code agent}, parents before their children. */
   static List<String> descendants(Directory directory, Principal agent) {
     List<String> out = new ArrayList<>();
-    Deque<String> queue = new ArrayDeque<>(agent.getChildren());
+    Deque<String> queue = new ArrayDeque<>(directory.children(agent.getId()));
     while (!queue.isEmpty()) {
       String id = queue.removeFirst();
       Optional<Principal> child = directory.principal(id);
@@ -479,7 +484,7 @@ public final class LedgerRules {
       if (child.get().getStatus() != PrincipalStatus.REVOKED) {
         out.add(id);
       }
-      queue.addAll(child.get().getChildren());
+      queue.addAll(directory.children(id));
     }
     return out;
   }
@@ -516,12 +521,6 @@ public final class LedgerRules {
         .evidence(agent.getId())
         .orElse(Evidence.registered(agent.getCreatedAt()))
         .withActivity(t);
-  }
-
-  private static Principal withChild(Principal parent, String childId) {
-    List<String> children = new ArrayList<>(parent.getChildren());
-    children.add(childId);
-    return Principal.newBuilder(parent).setChildren(children).build();
   }
 
   /** The Avro form of evidence, as stored and recorded in entries. */

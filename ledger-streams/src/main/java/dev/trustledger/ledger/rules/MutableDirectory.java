@@ -16,6 +16,9 @@ public interface MutableDirectory extends Directory {
 
   void putEvidence(String agentId, Evidence evidence);
 
+  /** Registers {@code child} under {@code parent}. */
+  void addChild(String parent, String child);
+
   /** Remembers an accepted event id for dedupe. */
   void recordAccepted(String subjectId, String eventId, long t);
 
@@ -26,6 +29,9 @@ public interface MutableDirectory extends Directory {
   default void apply(SignedEvent event, Decision.Accept decision, long t) {
     for (Principal p : decision.principals()) {
       putPrincipal(p);
+    }
+    for (Decision.Link link : decision.links()) {
+      addChild(link.parent(), link.child());
     }
     for (Map.Entry<String, Evidence> e : decision.evidence().entrySet()) {
       putEvidence(e.getKey(), e.getValue());

@@ -71,6 +71,9 @@ public final class LedgerTopology {
         KeysUpdater::new);
 
     builder.addStateStore(kv(StoreNames.PRINCIPALS, Principal.getClassSchema()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.CHILDREN), Serdes.String(), Serdes.String()));
     builder.addStateStore(kv(StoreNames.TRUST, TrustState.getClassSchema()));
     builder.addStateStore(kv(StoreNames.CHAIN_HEADS, ChainHead.getClassSchema()));
     builder.addStateStore(kv(StoreNames.ENTRIES, LedgerEntry.getClassSchema()));
@@ -125,6 +128,7 @@ public final class LedgerTopology {
                     config.checkpointIntervalMs()),
             Named.as("sequence"),
             StoreNames.PRINCIPALS,
+            StoreNames.CHILDREN,
             StoreNames.TRUST,
             StoreNames.CHAIN_HEADS,
             StoreNames.ENTRIES,

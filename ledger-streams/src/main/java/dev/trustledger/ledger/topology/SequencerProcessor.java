@@ -69,6 +69,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
 
   private ProcessorContext<String, Output> context;
   private KeyValueStore<String, Principal> principals;
+  private KeyValueStore<String, String> children;
   private KeyValueStore<String, TrustState> trust;
   private KeyValueStore<String, ChainHead> heads;
   private KeyValueStore<String, LedgerEntry> entries;
@@ -105,6 +106,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
   public void init(ProcessorContext<String, Output> context) {
     this.context = context;
     principals = context.getStateStore(StoreNames.PRINCIPALS);
+    children = context.getStateStore(StoreNames.CHILDREN);
     trust = context.getStateStore(StoreNames.TRUST);
     heads = context.getStateStore(StoreNames.CHAIN_HEADS);
     entries = context.getStateStore(StoreNames.ENTRIES);
@@ -113,7 +115,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
     interactions = context.getStateStore(StoreNames.INTERACTIONS);
     logState = context.getStateStore(StoreNames.LOG_STATE);
     checkpoints = context.getStateStore(StoreNames.CHECKPOINTS);
-    directory = new WritableStoreDirectory(principals, trust, outcomes, interactions);
+    directory = new WritableStoreDirectory(principals, children, trust, outcomes, interactions);
     context.schedule(
         Duration.ofMillis(checkpointIntervalMs),
         PunctuationType.WALL_CLOCK_TIME,

@@ -5,6 +5,9 @@ public final class StoreNames {
   /** Principal id -> Principal (sponsors and agents). */
   public static final String PRINCIPALS = "principals";
 
+  /** {@code <parent id>/<child id>} -> child id: a sponsor's agents, an agent's sub-agents. */
+  public static final String CHILDREN = "children";
+
   /** Agent id -> TrustState. */
   public static final String TRUST = "trust";
 
@@ -36,6 +39,20 @@ public final class StoreNames {
 
   public static String entryKey(String subjectId, long seq) {
     return subjectId + ":" + String.format("%016x", seq);
+  }
+
+  public static String childKey(String parentId, String childId) {
+    return parentId + "/" + childId;
+  }
+
+  /** First key of a parent's children range ('/' is followed by '0' in UTF-8). */
+  public static String childrenFrom(String parentId) {
+    return parentId + "/";
+  }
+
+  /** Last key (inclusive bound) of a parent's children range. */
+  public static String childrenTo(String parentId) {
+    return parentId + "0";
   }
 
   public static String outcomeKey(String subjectId, String eventId) {

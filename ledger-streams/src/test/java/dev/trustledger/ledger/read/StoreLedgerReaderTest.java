@@ -74,8 +74,9 @@ class StoreLedgerReaderTest {
 
   @Test
   void principalsAndSponsorsAgentsAreReadable() {
-    assertThat(reader.principal(sponsorId("acme")).orElseThrow().getChildren())
-        .containsExactly(agentId("bot"));
+    assertThat(reader.principal(sponsorId("acme"))).isPresent();
+    assertThat(reader.children(sponsorId("acme"), null, 10)).containsExactly(agentId("bot"));
+    assertThat(reader.children(sponsorId("acme"), agentId("bot"), 10)).isEmpty();
     assertThat(reader.evidence(agentId("bot")).orElseThrow().positiveReports()).isEqualTo(5);
   }
 
