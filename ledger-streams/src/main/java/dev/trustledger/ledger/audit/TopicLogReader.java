@@ -28,11 +28,56 @@ public final class TopicLogReader {
   private final String bootstrapServers;
   private final LedgerTopics topics;
   private final LedgerFormats formats;
+  private java.util.function.LongConsumer progress = n -> {};
+  private long read;
 
   public TopicLogReader(String bootstrapServers, LedgerTopics topics, LedgerFormats formats) {
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     this.formats = formats;
+  }
+
+  /** Every record of the entries, checkpoints and rejections topics, for an export file. */
+  public List<ExportFile.Line> readForExport() {
+    List<ExportFile.Line> lines = new ArrayList<>();
+    readTopic(
+        topics.entries(),
+        formats.entries(),
+        (record, located) -> lines.add(line("entry", located)));
+    readTopic(
+        topics.checkpoints(),
+        formats.checkpoints(),
+        (record, located) -> lines.add(line("checkpoint", located)));
+    readTopic(
+        topics.rejections(),
+        formats.rejections(),
+        (record, located) -> lines.add(line("rejection", located)));
+    return lines;
+  }
+
+  private static ExportFile.Line line(String type, Located<?> located) {
+    if (located.value() == null) {
+      throw new IllegalStateException(
+          "undecodable "
+              + type
+              + " at "
+              + located.partition()
+              + "/"
+              + located.offset()
+              + ": "
+              + located.error());
+    }
+    return new ExportFile.Line(
+        type,
+        located.partition(),
+        located.offset(),
+        (org.apache.avro.specific.SpecificRecord) located.value());
+  }
+
+  /** Called with the number of records read so far, every 100,000 records. */
+  public TopicLogReader onProgress(java.util.function.LongConsumer progress) {
+    this.progress = progress;
+    return this;
   }
 
   public AuditLog read() {
@@ -78,6 +123,9 @@ public final class TopicLogReader {
             located = Located.broken(record.partition(), record.offset(), e.getMessage());
           }
           sink.accept(record, located);
+          if (++read % 100_000 == 0) {
+            progress.accept(read);
+          }
         }
       }
     }

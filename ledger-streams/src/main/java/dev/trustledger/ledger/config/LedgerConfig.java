@@ -46,6 +46,12 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
   public static final String MIN_INSYNC_REPLICAS_CONFIG = "topics.min.insync.replicas";
   public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+  public static final String HTTP_HOST_CONFIG = "http.host";
+  public static final String HTTP_PORT_CONFIG = "http.port";
+  public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+  public static final String HTTP_MAX_BODY_BYTES_CONFIG = "http.max.body.bytes";
+  public static final String HTTP_READ_TOKEN_CONFIG = "http.read.token";
+  public static final String HTTP_CORS_ORIGINS_CONFIG = "http.cors.origins";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -199,7 +205,45 @@ public final class LedgerConfig extends AbstractConfig {
               100L,
               Range.atLeast(1),
               Importance.LOW,
-              "Kafka Streams commit interval (transaction length under exactly-once).");
+              "Kafka Streams commit interval (transaction length under exactly-once).")
+          .define(
+              HTTP_HOST_CONFIG,
+              Type.STRING,
+              "127.0.0.1",
+              Importance.MEDIUM,
+              "Address the HTTP API listens on.")
+          .define(
+              HTTP_PORT_CONFIG,
+              Type.INT,
+              8080,
+              Range.between(0, 65535),
+              Importance.MEDIUM,
+              "Port of the HTTP API.")
+          .define(
+              HTTP_ADVERTISED_HOST_CONFIG,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Host other nodes use to reach this node's API (application.server); empty: http.host.")
+          .define(
+              HTTP_MAX_BODY_BYTES_CONFIG,
+              Type.LONG,
+              64 * 1024L,
+              Range.atLeast(1024),
+              Importance.LOW,
+              "Largest accepted request body.")
+          .define(
+              HTTP_READ_TOKEN_CONFIG,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              "Bearer token required for reads; empty leaves reads open.")
+          .define(
+              HTTP_CORS_ORIGINS_CONFIG,
+              Type.LIST,
+              List.of(),
+              Importance.LOW,
+              "Origins allowed by CORS; empty keeps CORS closed.");
 
   private final Map<String, Ed25519PublicKey> adminKeys;
 

@@ -5,6 +5,7 @@ import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.ledger.read.StoreLedgerReader;
 import dev.trustledger.ledger.topology.LedgerFormats;
+import dev.trustledger.ledger.topology.LedgerMetrics;
 import dev.trustledger.ledger.topology.LedgerTopics;
 import dev.trustledger.ledger.topology.LedgerTopology;
 import java.time.Duration;
@@ -53,6 +54,16 @@ public final class LedgerRuntime implements AutoCloseable {
   public static LedgerRuntime start(
       LedgerConfig config, Ed25519PrivateKey ledgerKey, Map<String, Object> extraStreamsProps)
       throws Exception {
+    return start(config, ledgerKey, extraStreamsProps, LedgerMetrics.NONE);
+  }
+
+  /** Starts the topology, reporting to {@code metrics}. */
+  public static LedgerRuntime start(
+      LedgerConfig config,
+      Ed25519PrivateKey ledgerKey,
+      Map<String, Object> extraStreamsProps,
+      LedgerMetrics metrics)
+      throws Exception {
     LedgerTopics topics = LedgerTopics.DEFAULT;
     try (Admin admin =
         Admin.create(
@@ -66,7 +77,7 @@ public final class LedgerRuntime implements AutoCloseable {
     Properties props = LedgerTopology.streamsProperties(config);
     props.putAll(extraStreamsProps);
     KafkaStreams streams =
-        new KafkaStreams(LedgerTopology.build(topics, config, formats, ledgerKey), props);
+        new KafkaStreams(LedgerTopology.build(topics, config, formats, ledgerKey, metrics), props);
     streams.start();
     return new LedgerRuntime(streams);
   }

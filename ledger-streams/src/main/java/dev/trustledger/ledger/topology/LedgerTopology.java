@@ -50,6 +50,16 @@ public final class LedgerTopology {
       LedgerConfig config,
       LedgerFormats formats,
       Ed25519PrivateKey ledgerKey) {
+    return build(topics, config, formats, ledgerKey, LedgerMetrics.NONE);
+  }
+
+  /** The topology, reporting to {@code metrics}. */
+  public static Topology build(
+      LedgerTopics topics,
+      LedgerConfig config,
+      LedgerFormats formats,
+      Ed25519PrivateKey ledgerKey,
+      LedgerMetrics metrics) {
     LedgerRules rules =
         new LedgerRules(
             config.adminKeys(),
@@ -107,7 +117,10 @@ public final class LedgerTopology {
         .process(
             () ->
                 new VerifyProcessor(
-                    formats.events(), new EventVerifier(new PublicKeyCache(100_000)), rules),
+                    formats.events(),
+                    new EventVerifier(new PublicKeyCache(100_000)),
+                    rules,
+                    metrics),
             Named.as("verify"))
         .repartition(
             Repartitioned.<String, VerifiedEvent>with(
@@ -125,7 +138,8 @@ public final class LedgerTopology {
                     config.ledgerName(),
                     config.entriesPartitions(),
                     config.checkpointEntries(),
-                    config.checkpointIntervalMs()),
+                    config.checkpointIntervalMs(),
+                    metrics),
             Named.as("sequence"),
             StoreNames.PRINCIPALS,
             StoreNames.CHILDREN,

@@ -66,6 +66,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
   private final int entriesPartitions;
   private final int checkpointEntries;
   private final long checkpointIntervalMs;
+  private final LedgerMetrics metrics;
 
   private ProcessorContext<String, Output> context;
   private KeyValueStore<String, Principal> principals;
@@ -89,7 +90,9 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
       String ledgerName,
       int entriesPartitions,
       int checkpointEntries,
-      long checkpointIntervalMs) {
+      long checkpointIntervalMs,
+      LedgerMetrics metrics) {
+    this.metrics = metrics;
     this.topics = topics;
     this.formats = formats;
     this.verifier = verifier;
@@ -146,6 +149,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
       reject(input, r.rejected(), t);
     } else {
       accept(event, (Decision.Accept) decision, t);
+      metrics.accepted();
     }
   }
 
@@ -277,6 +281,7 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
   }
 
   private void reject(VerifiedEvent input, Rejected rejected, long t) {
+    metrics.rejected(rejected.reason());
     SignedEvent event = input.getEvent();
     RecordRef source = input.getSource();
     Rejection rejection =

@@ -25,13 +25,19 @@ final class VerifyProcessor implements Processor<String, byte[], String, Verifie
   private final WireFormat<SignedEvent> format;
   private final EventVerifier verifier;
   private final LedgerRules rules;
+  private final LedgerMetrics metrics;
   private ProcessorContext<String, VerifiedEvent> context;
   private KeyValueStore<String, byte[]> signerKeys;
 
-  VerifyProcessor(WireFormat<SignedEvent> format, EventVerifier verifier, LedgerRules rules) {
+  VerifyProcessor(
+      WireFormat<SignedEvent> format,
+      EventVerifier verifier,
+      LedgerRules rules,
+      LedgerMetrics metrics) {
     this.format = format;
     this.verifier = verifier;
     this.rules = rules;
+    this.metrics = metrics;
   }
 
   @Override
@@ -62,9 +68,10 @@ final class VerifyProcessor implements Processor<String, byte[], String, Verifie
               .or(() -> Optional.ofNullable(signerKeys.get(event.getSignerId())));
       if (key.isPresent()) {
         out.setSignatureChecked(true);
-        verifier
-            .verify(event, key.get())
-            .ifPresent(r -> out.setRejection(r.reason()).setDetail(r.detail()));
+        long start = System.nanoTime();
+        Optional<Rejected> rejected = verifier.verify(event, key.get());
+        metrics.verified(System.nanoTime() - start);
+        rejected.ifPresent(r -> out.setRejection(r.reason()).setDetail(r.detail()));
       }
     } catch (SerdeException e) {
       Rejected rejected =

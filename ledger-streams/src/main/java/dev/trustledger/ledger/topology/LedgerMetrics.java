@@ -1,0 +1,28 @@
+package dev.trustledger.ledger.topology;
+
+import dev.trustledger.avro.RejectionReason;
+
+/** What the topology reports as it runs; implementations must be thread-safe. */
+public interface LedgerMetrics {
+  /** An input was accepted (an entry written). */
+  void accepted();
+
+  /** An input was rejected. */
+  void rejected(RejectionReason reason);
+
+  /** The verify stage checked one event's signatures in {@code nanos}. */
+  void verified(long nanos);
+
+  /** Reports nothing. */
+  LedgerMetrics NONE =
+      new LedgerMetrics() {
+        @Override
+        public void accepted() {}
+
+        @Override
+        public void rejected(RejectionReason reason) {}
+
+        @Override
+        public void verified(long nanos) {}
+      };
+}

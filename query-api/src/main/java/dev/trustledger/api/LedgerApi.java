@@ -1,0 +1,362 @@
+package dev.trustledger.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.EventOutcome;
+import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.OutcomeStatus;
+import dev.trustledger.avro.Principal;
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.crypto.PublicKeyCache;
+import dev.trustledger.encoding.Base64Url;
+import dev.trustledger.encoding.Buffers;
+import dev.trustledger.encoding.Hex;
+import dev.trustledger.event.EventIds;
+import dev.trustledger.event.Messages;
+import dev.trustledger.id.PrincipalIds;
+import dev.trustledger.json.AvroJson;
+import dev.trustledger.ledger.read.LedgerReader;
+import dev.trustledger.ledger.verify.EventVerifier;
+import dev.trustledger.ledger.verify.Rejected;
+import dev.trustledger.serde.SerdeException;
+import dev.trustledger.serde.WireFormat;
+import dev.trustledger.trust.TrustParams;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The API's handlers: one method each, reading through {@link LedgerReader}. */
+final class LedgerApi {
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_PAGE = 1000;
+  static final int DEFAULT_MIN_TRUST = 50;
+
+  private final LedgerReader reader;
+  private final KeyDirectory keys;
+  private final EventSink sink;
+  private final WireFormat<SignedEvent> avroEvents;
+  private final Clock clock;
+  private final ObjectMapper json;
+  private final AgentViews agents;
+  private final EventVerifier verifier = new EventVerifier(new PublicKeyCache(10_000));
+  private final PublicKeyCache agentKeys = new PublicKeyCache(100_000);
+
+  LedgerApi(
+      LedgerReader reader,
+      KeyDirectory keys,
+      EventSink sink,
+      WireFormat<SignedEvent> avroEvents,
+      TrustParams params,
+      Clock clock,
+      ObjectMapper json) {
+    this.reader = reader;
+    this.keys = keys;
+    this.sink = sink;
+    this.avroEvents = avroEvents;
+    this.clock = clock;
+    this.json = json;
+    this.agents = new AgentViews(reader, params);
+  }
+
+  void getAgent(Context ctx) {
+    String id = principalId(ctx, "id", PrincipalKind.AGENT);
+    ctx.json(
+        agents.agent(id, clock.millis()).orElseThrow(() -> ApiException.notFound("agent", id)));
+  }
+
+  void getEntries(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (PrincipalIds.kindOf(id).isEmpty()) {
+      throw ApiException.badRequest("invalid-id", "'" + id + "' is not a principal id");
+    }
+    long from = longParam(ctx, "from_seq", 0, 0, Long.MAX_VALUE - 1);
+    int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    if (reader.head(id).isEmpty()) {
+      throw ApiException.notFound("chain of", id);
+    }
+    List<LedgerEntry> entries = reader.entries(id, from, limit);
+    ObjectNode body = json.createObjectNode().put("subject_id", id);
+    ArrayNode list = body.putArray("entries");
+    for (LedgerEntry e : entries) {
+      list.add(AvroJson.toJson(e));
+    }
+    if (entries.size() == limit) {
+      body.put("next_from_seq", entries.get(entries.size() - 1).getSeq() + 1);
+    } else {
+      body.putNull("next_from_seq");
+    }
+    ctx.json(body);
+  }
+
+  void getSponsor(Context ctx) {
+    String id = principalId(ctx, "id", PrincipalKind.SPONSOR);
+    Principal p = reader.principal(id).orElseThrow(() -> ApiException.notFound("sponsor", id));
+    ctx.json(
+        new Views.Sponsor(
+            id,
+            p.getName(),
+            p.getContact(),
+            AgentViews.status(p.getStatus()),
+            Base64Url.encode(Buffers.toArray(p.getPublicKey())),
+            p.getCreatedAt(),
+            reader
+                .head(id)
+                .map(
+                    h -> new Views.Chain(h.getSeq(), Hex.encode(Buffers.toArray(h.getEntryHash()))))
+                .orElse(null)));
+  }
+
+  void getSponsorAgents(Context ctx) {
+    String id = principalId(ctx, "id", PrincipalKind.SPONSOR);
+    String after = ctx.queryParam("after");
+    if (after != null && !PrincipalIds.isWellFormed(after, PrincipalKind.AGENT)) {
+      throw ApiException.badRequest("invalid-parameter", "after must be an agent id");
+    }
+    int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    if (reader.principal(id).isEmpty()) {
+      throw ApiException.notFound("sponsor", id);
+    }
+    List<String> page = reader.children(id, after, limit);
+    ctx.json(
+        new Views.AgentPage(id, page, page.size() == limit ? page.get(page.size() - 1) : null));
+  }
+
+  void verify(Context ctx) {
+    JsonNode body = jsonBody(ctx);
+    String agentId = text(body, "agent_id");
+    byte[] message = base64(body, "message");
+    byte[] signature = base64(body, "signature");
+    int minTrust = DEFAULT_MIN_TRUST;
+    JsonNode min = body.get("min_trust");
+    if (min != null && !min.isNull()) {
+      if (!min.isIntegralNumber() || min.asInt() < 0 || min.asInt() > 100) {
+        throw ApiException.badRequest("invalid-json", "/min_trust: must be an integer 0..100");
+      }
+      minTrust = min.asInt();
+    }
+    if (!PrincipalIds.isWellFormed(agentId, PrincipalKind.AGENT)) {
+      throw ApiException.badRequest("invalid-json", "/agent_id: is not an agent id");
+    }
+    Optional<Views.Agent> found = agents.agent(agentId, clock.millis());
+    if (found.isEmpty()) {
+      ctx.json(new Views.VerifyResult(false, false, null, null, "unknown_agent"));
+      return;
+    }
+    Views.Agent agent = found.get();
+    Ed25519PublicKey key = agentKeys.get(Base64Url.decode(agent.publicKey()));
+    boolean verified = Messages.verify(key, message, signature);
+    String reason;
+    if (!verified) {
+      reason = "bad_signature";
+    } else if (!agent.status().equals("active")) {
+      reason = agent.status();
+    } else if (agent.expired()) {
+      reason = "expired";
+    } else if (agent.effectiveTrustScore() < minTrust) {
+      reason = "below_min_trust";
+    } else {
+      reason = "ok";
+    }
+    ctx.json(
+        new Views.VerifyResult(
+            verified, reason.equals("ok"), agent.status(), agent.effectiveTrustScore(), reason));
+  }
+
+  void postEvent(Context ctx) {
+    SignedEvent event = eventBody(ctx);
+    byte[] key =
+        keys.key(event.getSignerId())
+            .orElseThrow(
+                () ->
+                    ApiException.unprocessable(
+                        "unknown-signer",
+                        "Unknown signer",
+                        "no admin or registered principal " + event.getSignerId()));
+    Optional<Rejected> rejected = verifier.verify(event, key);
+    if (rejected.isPresent()) {
+      Rejected r = rejected.get();
+      throw new ApiException(
+          422,
+          r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+          "Event refused",
+          r.detail(),
+          java.util.Map.of("reason", r.reason().name()));
+    }
+    try {
+      sink.publish(event).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("interrupted while publishing", 1);
+    } catch (ExecutionException | TimeoutException e) {
+      throw ApiException.unavailable("the event could not be written to Kafka: " + e, 5);
+    }
+    ctx.status(202)
+        .json(
+            new Views.Accepted(
+                event.getEventId(),
+                event.getSubjectId(),
+                "/v1/events/" + event.getSubjectId() + "/" + encode(event.getEventId())));
+  }
+
+  void getEventStatus(Context ctx) {
+    String subject = ctx.pathParam("subject");
+    String eventId = ctx.pathParam("eventId");
+    if (PrincipalIds.kindOf(subject).isEmpty()) {
+      throw ApiException.badRequest("invalid-id", "'" + subject + "' is not a principal id");
+    }
+    if (!EventIds.isValid(eventId)) {
+      throw ApiException.badRequest(
+          "invalid-id", "event id must be 1-64 characters of [A-Za-z0-9._:-]");
+    }
+    Optional<EventOutcome> outcome = reader.outcome(subject, eventId);
+    if (outcome.isEmpty()) {
+      ctx.json(new Views.EventStatus(subject, eventId, "pending", null, null, null, null, null));
+      return;
+    }
+    EventOutcome o = outcome.get();
+    ctx.json(
+        o.getStatus() == OutcomeStatus.ACCEPTED
+            ? new Views.EventStatus(
+                subject,
+                eventId,
+                "accepted",
+                o.getSeq(),
+                o.getEntryHash() == null ? null : Hex.encode(Buffers.toArray(o.getEntryHash())),
+                null,
+                null,
+                o.getLedgerTime())
+            : new Views.EventStatus(
+                subject,
+                eventId,
+                "rejected",
+                null,
+                null,
+                o.getReason().name(),
+                o.getDetail(),
+                o.getLedgerTime()));
+  }
+
+  void getCheckpoints(Context ctx) {
+    List<Views.CheckpointView> out =
+        reader.checkpoints().stream()
+            .sorted(java.util.Comparator.comparingInt(Checkpoint::getPartition))
+            .map(
+                c ->
+                    new Views.CheckpointView(
+                        c.getPartition(),
+                        c.getOrigin(),
+                        c.getSize(),
+                        java.util.Base64.getEncoder()
+                            .encodeToString(Buffers.toArray(c.getLogHash())),
+                        c.getCreatedAt(),
+                        c.getNote()))
+            .toList();
+    ctx.json(java.util.Map.of("checkpoints", out));
+  }
+
+  private SignedEvent eventBody(Context ctx) {
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/json")) {
+      try {
+        return AvroJson.fromJson(jsonBody(ctx), SignedEvent.getClassSchema());
+      } catch (AvroJson.JsonFieldException e) {
+        throw ApiException.badRequest("invalid-event", e.getMessage());
+      }
+    }
+    if (type.startsWith("application/octet-stream") || type.startsWith("application/avro")) {
+      try {
+        return avroEvents.decode("ledger.events", ctx.bodyAsBytes());
+      } catch (SerdeException e) {
+        throw ApiException.badRequest("invalid-event", e.kind() + ": " + e.getMessage());
+      }
+    }
+    throw new ApiException(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        "send application/json or application/octet-stream (Avro single-object encoding)",
+        java.util.Map.of());
+  }
+
+  private JsonNode jsonBody(Context ctx) {
+    JsonNode node;
+    try {
+      node = json.readTree(ctx.bodyAsBytes());
+    } catch (IOException e) {
+      throw ApiException.badRequest(
+          "invalid-json", "body is not JSON: " + firstLine(e.getMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.badRequest("invalid-json", "body must be a JSON object");
+    }
+    return node;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isTextual()) {
+      throw ApiException.badRequest("invalid-json", "/" + field + ": must be a string");
+    }
+    return value.asText();
+  }
+
+  private static byte[] base64(JsonNode body, String field) {
+    try {
+      return Base64Url.decode(text(body, field));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "invalid-json", "/" + field + ": is not base64url without padding");
+    }
+  }
+
+  private static String principalId(Context ctx, String param, PrincipalKind kind) {
+    String id = ctx.pathParam(param);
+    if (!PrincipalIds.isWellFormed(id, kind)) {
+      throw ApiException.badRequest(
+          "invalid-id", "'" + id + "' is not a " + kind.name().toLowerCase(Locale.ROOT) + " id");
+    }
+    return id;
+  }
+
+  private static long longParam(Context ctx, String name, long fallback, long min, long max) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      if (value < min || value > max) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "invalid-parameter", name + " must be an integer in " + min + ".." + max);
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.trustledger.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** The JSON bodies of the API (snake_case through the mapper's naming strategy). */
+public final class Views {
+  private Views() {}
+
+  public record HumanSponsor(String sponsorId, String name, String contact, String status) {}
+
+  public record Reports(int positive, int negative) {}
+
+  public record Chain(long seq, String head) {}
+
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record Agent(
+      String agentId,
+      String status,
+      boolean expired,
+      int trustScore,
+      double trust,
+      double effectiveTrust,
+      int effectiveTrustScore,
+      double confidence,
+      HumanSponsor humanSponsor,
+      String publicKey,
+      String parentAgentId,
+      List<String> capabilities,
+      String wallet,
+      long createdAt,
+      long lastActivityAt,
+      Long expiresAt,
+      Reports reports,
+      Chain chain,
+      long asOf) {}
+
+  public record Sponsor(
+      String sponsorId,
+      String name,
+      String contact,
+      String status,
+      String publicKey,
+      long createdAt,
+      Chain chain) {}
+
+  public record AgentPage(String sponsorId, List<String> agents, String next) {}
+
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record VerifyResult(
+      boolean verified, boolean trusted, String status, Integer trustScore, String reason) {}
+
+  public record Accepted(String eventId, String subjectId, String statusUrl) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record EventStatus(
+      String subjectId,
+      String eventId,
+      String status,
+      Long seq,
+      String entryHash,
+      String reason,
+      String detail,
+      Long ledgerTime) {}
+
+  public record CheckpointView(
+      int partition, String origin, long size, String logHash, long createdAt, String note) {}
+
+  public record Health(String status) {}
+}

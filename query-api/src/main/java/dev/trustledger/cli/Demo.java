@@ -1,0 +1,108 @@
+package dev.trustledger.cli;
+
+import dev.trustledger.avro.Severity;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.event.Events;
+import dev.trustledger.event.Signer;
+import dev.trustledger.node.LedgerNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A small living ledger for newcomers: a sponsor, agents, a sub-agent, reports, a revocation. */
+final class Demo {
+  private Demo() {}
+
+  static void run(LedgerNode node, Ed25519PrivateKey admin, Path keys, PrintWriter out)
+      throws Exception {
+    Ed25519PrivateKey acme = DevCommand.keyPair(keys.resolve("acme-sponsor.key"), out);
+    Ed25519PrivateKey invoices = DevCommand.keyPair(keys.resolve("invoice-agent.key"), out);
+    Ed25519PrivateKey helper = DevCommand.keyPair(keys.resolve("invoice-helper.key"), out);
+    Ed25519PrivateKey courier = DevCommand.keyPair(keys.resolve("courier-agent.key"), out);
+    Ed25519PrivateKey globex = DevCommand.keyPair(keys.resolve("globex-sponsor.key"), out);
+    Ed25519PrivateKey auditor = DevCommand.keyPair(keys.resolve("auditor-agent.key"), out);
+    String acmeId = Signer.sponsor(acme).id();
+    String globexId = Signer.sponsor(globex).id();
+    String invoicesId = Signer.agent(invoices).id();
+    String helperId = Signer.agent(helper).id();
+    String courierId = Signer.agent(courier).id();
+    String run = Long.toString(System.currentTimeMillis(), 36);
+
+    List<SignedEvent> events =
+        List.of(
+            Events.registerSponsor(acme.publicKey(), "Acme Corp", "security@acme.example")
+                .eventId("demo-acme-" + run)
+                .sign(Signer.admin(admin), acme),
+            Events.registerSponsor(globex.publicKey(), "Globex", "trust@globex.example")
+                .eventId("demo-globex-" + run)
+                .sign(Signer.admin(admin), globex));
+    publish(node, events);
+    publish(
+        node,
+        List.of(
+            Events.registerAgent(invoices.publicKey(), acmeId)
+                .name("invoice-agent")
+                .capabilities(List.of("invoices:read", "payments:propose"))
+                .draft()
+                .eventId("demo-inv-" + run)
+                .sign(Signer.sponsor(acme), invoices),
+            Events.registerAgent(courier.publicKey(), acmeId)
+                .name("courier-agent")
+                .capabilities(List.of("shipments:book"))
+                .draft()
+                .eventId("demo-courier-" + run)
+                .sign(Signer.sponsor(acme), courier),
+            Events.registerAgent(auditor.publicKey(), globexId)
+                .name("auditor-agent")
+                .capabilities(List.of("reports:write"))
+                .draft()
+                .eventId("demo-auditor-" + run)
+                .sign(Signer.sponsor(globex), auditor)));
+    publish(
+        node,
+        List.of(
+            Events.registerAgent(helper.publicKey(), acmeId)
+                .name("invoice-helper")
+                .parent(invoicesId)
+                .capabilities(List.of("invoices:read"))
+                .draft()
+                .eventId("demo-helper-" + run)
+                .sign(Signer.agent(invoices), helper)));
+    Thread.sleep(1000);
+    publish(
+        node,
+        List.of(
+            Events.report(invoicesId, "demo-i1-" + run, 95, Severity.LOW, "accuracy")
+                .eventId("demo-r1-" + run)
+                .sign(Signer.agent(auditor)),
+            Events.report(invoicesId, "demo-i2-" + run, 90, Severity.LOW, "latency")
+                .eventId("demo-r2-" + run)
+                .sign(Signer.admin(admin)),
+            Events.report(courierId, "demo-i3-" + run, 5, Severity.HIGH, "policy")
+                .eventId("demo-r3-" + run)
+                .sign(Signer.agent(auditor))));
+    publish(
+        node,
+        List.of(
+            Events.revoke(courierId, "booked shipments it was not asked to")
+                .eventId("demo-revoke-" + run)
+                .sign(Signer.sponsor(acme))));
+    out.println();
+    out.println("Demo published (keys in " + keys + "):");
+    out.println("  sponsor Acme Corp     " + acmeId);
+    out.println("  invoice-agent         " + invoicesId + "  (trusted, reported on)");
+    out.println("  invoice-helper        " + helperId + "  (sub-agent of invoice-agent)");
+    out.println("  courier-agent         " + courierId + "  (revoked)");
+    out.println("  sponsor Globex        " + globexId);
+    out.println("Try: curl " + node.url() + "/v1/agents/" + invoicesId);
+  }
+
+  private static void publish(LedgerNode node, List<SignedEvent> events) throws Exception {
+    for (SignedEvent e : events) {
+      node.publish(e);
+    }
+    // Let the ledger learn the new keys before events that they sign.
+    Thread.sleep(1500);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.trustledger.cli;
+
+import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.KeyFiles;
+import dev.trustledger.encoding.Base64Url;
+import dev.trustledger.event.Signer;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.node.LedgerNode;
+import dev.trustledger.node.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The main job on the embedded default: a real single-node KRaft broker from Maven artifacts, the
+ * topics, the ledger's keys on first run, and the node; Ctrl-C stops everything.
+ */
+@Command(
+    name = "dev",
+    description = "Run a complete ledger on this machine: embedded Kafka broker, node, API.",
+    mixinStandardHelpOptions = true)
+final class DevCommand implements Callable<Integer> {
+  static final String LEDGER_NAME = "trustledger.dev";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port. Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Kafka port (the controller uses the next one). Default: ${DEFAULT-VALUE}")
+  int kafkaPort;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".ledger",
+      description = "Broker data, state and keys; survives restarts. Default: ${DEFAULT-VALUE}")
+  Path dataDir;
+
+  @Option(
+      names = "--demo",
+      description = "Also publish a sponsor, agents, sub-agents, reports and a revocation.")
+  boolean demo;
+
+  @Option(
+      names = "--exit-after-start",
+      hidden = true,
+      description = "Stop once started (and the demo published): for tests.")
+  boolean exitAfterStart;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path keys = dataDir.resolve("keys");
+    Ed25519PrivateKey admin = keyPair(keys.resolve("admin.key"), out);
+    Ed25519PrivateKey ledger = keyPair(keys.resolve("ledger.key"), out);
+
+    EmbeddedKafka kafka;
+    try {
+      kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", kafkaPort, kafkaPort + 1);
+    } catch (IllegalStateException e) {
+      throw new CliException(ExitCodes.ENVIRONMENT, e.getMessage());
+    }
+    Map<String, Object> values = new HashMap<>();
+    values.put(LedgerConfig.LEDGER_NAME_CONFIG, LEDGER_NAME);
+    values.put(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    values.put(LedgerConfig.APPLICATION_ID_CONFIG, "trustledger-dev");
+    values.put(LedgerConfig.ADMIN_PUBLIC_KEYS_CONFIG, Base64Url.encode(admin.publicKey().raw()));
+    values.put(LedgerConfig.LEDGER_KEY_FILE_CONFIG, keys.resolve("ledger.key").toString());
+    values.put(LedgerConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
+    values.put(LedgerConfig.HTTP_PORT_CONFIG, port);
+    values.put(LedgerConfig.EVENTS_PARTITIONS_CONFIG, 3);
+    values.put(LedgerConfig.ENTRIES_PARTITIONS_CONFIG, 3);
+    LedgerConfig config = ConfigLoader.load(null, Map.of(), values);
+    LedgerNode node;
+    try {
+      node = LedgerNode.start(config, ledger);
+    } catch (IllegalStateException e) {
+      kafka.close();
+      throw new CliException(ExitCodes.ENVIRONMENT, e.getMessage());
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              node.close();
+              kafka.close();
+              stop.countDown();
+            },
+            "ledger-dev-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (!node.awaitReady(Duration.ofSeconds(120))) {
+      out.println("the node did not become ready within 120 s; see the log");
+    }
+    out.println();
+    out.println("Trust Ledger is running (ledger name " + LEDGER_NAME + ")");
+    out.println("  API       " + node.url() + "/v1/agents/{id}");
+    out.println("  explorer  " + node.url() + "/");
+    out.println("  OpenAPI   " + node.url() + "/openapi.yaml");
+    out.println("  metrics   " + node.url() + "/metrics");
+    out.println("  Kafka     " + kafka.bootstrapServers());
+    out.println(
+        "  admin     " + Signer.admin(admin).id() + " (key " + keys.resolve("admin.key") + ")");
+    out.println("  data      " + dataDir.toAbsolutePath());
+    if (demo) {
+      Demo.run(node, admin, keys.resolve("demo"), out);
+    }
+    out.println("Ctrl-C stops everything.");
+    out.flush();
+    if (exitAfterStart) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      hook.run();
+      return ExitCodes.OK;
+    }
+    stop.await();
+    return ExitCodes.OK;
+  }
+
+  /** Reads a key, creating it (mode 0600, with a .pub beside it) on first run. */
+  static Ed25519PrivateKey keyPair(Path file, PrintWriter out) {
+    try {
+      if (Files.exists(file)) {
+        return KeyFiles.readPrivateKey(file);
+      }
+      Ed25519PrivateKey key = Ed25519PrivateKey.generate();
+      KeyFiles.writePrivateKey(file, key);
+      KeyFiles.writePublicKey(Path.of(file + ".pub"), key.publicKey());
+      out.println("created " + file);
+      return key;
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.ENVIRONMENT, "cannot use key file " + file + ": " + e.getMessage());
+    }
+  }
+}

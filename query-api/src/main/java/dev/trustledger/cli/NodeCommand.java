@@ -1,0 +1,55 @@
+package dev.trustledger.cli;
+
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.node.LedgerNode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs a node against an existing Kafka cluster (and schema registry). */
+@Command(
+    name = "node",
+    description = "Run a ledger node (Streams + HTTP API) against an existing Kafka cluster.",
+    mixinStandardHelpOptions = true)
+final class NodeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      description =
+          "Properties file; every key can also come from LEDGER_<KEY> environment variables.")
+  Path config;
+
+  @Option(
+      names = "--help-config",
+      description = "Print every configuration key with its default and documentation.")
+  boolean helpConfig;
+
+  @Override
+  public Integer call() throws Exception {
+    if (helpConfig) {
+      spec.commandLine().getOut().println(LedgerConfig.documentation());
+      return ExitCodes.OK;
+    }
+    LedgerConfig cfg = ConfigLoader.load(config, System.getenv(), Map.of());
+    String keyFile = cfg.getString(LedgerConfig.LEDGER_KEY_FILE_CONFIG);
+    if (keyFile.isEmpty()) {
+      throw new CliException(ExitCodes.USAGE, LedgerConfig.LEDGER_KEY_FILE_CONFIG + " is required");
+    }
+    var ledgerKey = KeyOptions.read(Path.of(keyFile), "ledger");
+    Brokers.requireReachable(cfg.getString(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG), 15);
+    CountDownLatch stop = new CountDownLatch(1);
+    try (LedgerNode node = LedgerNode.start(cfg, ledgerKey)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      spec.commandLine().getOut().println("ledger node on " + node.url());
+      spec.commandLine().getOut().flush();
+      stop.await();
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.trustledger.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.event.EventDraft;
+import dev.trustledger.json.AvroJson;
+import dev.trustledger.publish.LedgerPublisher;
+import dev.trustledger.serde.SingleObjectFormat;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import picocli.CommandLine.Option;
+
+/** How a publishing command sends its event: to a node over HTTP (default) or to Kafka. */
+final class PublishOptions {
+  @Option(
+      names = "--url",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "Ledger node to publish through (POST /v1/events). Default: ${DEFAULT-VALUE}")
+  String url;
+
+  @Option(
+      names = "--bootstrap",
+      description = "Publish straight to Kafka at these bootstrap servers instead of a node.")
+  String bootstrap;
+
+  @Option(names = "--event-id", description = "Event id (default: a random UUID).")
+  String eventId;
+
+  @Option(names = "--no-wait", description = "Do not wait for the ledger's decision (HTTP only).")
+  boolean noWait;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "15",
+      description =
+          "Seconds to wait for the node, the broker and the decision. Default: ${DEFAULT-VALUE}")
+  int timeoutSeconds;
+
+  EventDraft prepare(EventDraft draft) {
+    return eventId == null ? draft : draft.eventId(eventId);
+  }
+
+  /** Sends the event and prints what happened; returns the exit code. */
+  int send(SignedEvent event, PrintWriter out) {
+    if (bootstrap != null) {
+      return sendToKafka(event, out);
+    }
+    HttpLedger node = new HttpLedger(url, Duration.ofSeconds(timeoutSeconds));
+    HttpLedger.Answer answer = node.post("/v1/events", AvroJson.toJson(event).toString());
+    if (answer.status() != 202) {
+      out.println("refused (" + answer.status() + "): " + HttpLedger.detail(answer));
+      return answer.status() == 422 ? ExitCodes.NO : ExitCodes.USAGE;
+    }
+    out.println("published " + event.getEventId() + " about " + event.getSubjectId());
+    if (noWait) {
+      return ExitCodes.OK;
+    }
+    String statusUrl = answer.body().get("status_url").asText();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      HttpLedger.Answer status = node.get(statusUrl);
+      JsonNode body = status.body();
+      String state = body.path("status").asText();
+      if (state.equals("accepted")) {
+        out.println(
+            "accepted: seq "
+                + body.get("seq").asLong()
+                + ", entry "
+                + body.get("entry_hash").asText());
+        return ExitCodes.OK;
+      }
+      if (state.equals("rejected")) {
+        out.println(
+            "rejected: " + body.get("reason").asText() + " (" + body.path("detail").asText() + ")");
+        return ExitCodes.NO;
+      }
+      sleep(200);
+    }
+    out.println("still pending after " + timeoutSeconds + " s; check " + url + statusUrl);
+    return ExitCodes.UNREACHABLE;
+  }
+
+  private int sendToKafka(SignedEvent event, PrintWriter out) {
+    Map<String, Object> overrides =
+        Map.of(
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutSeconds * 1000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutSeconds * 1000, 30_000));
+    try (LedgerPublisher publisher =
+        LedgerPublisher.create(
+            bootstrap, SingleObjectFormat.of(SignedEvent.getClassSchema()), overrides)) {
+      var metadata = publisher.publish(event).get(timeoutSeconds + 1, TimeUnit.SECONDS);
+      out.println(
+          "published "
+              + event.getEventId()
+              + " to "
+              + metadata.topic()
+              + "/"
+              + metadata.partition()
+              + " at offset "
+              + metadata.offset());
+      return ExitCodes.OK;
+    } catch (Exception e) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          "Kafka at " + bootstrap + " did not take the event: " + e.getMessage());
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

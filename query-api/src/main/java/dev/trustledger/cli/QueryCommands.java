@@ -1,0 +1,210 @@
+package dev.trustledger.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.KeyFiles;
+import dev.trustledger.encoding.Base64Url;
+import dev.trustledger.event.Messages;
+import dev.trustledger.event.Signer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** keygen, status, verify and sign-message. */
+final class QueryCommands {
+  private QueryCommands() {}
+
+  @Command(
+      name = "keygen",
+      description = "Create an Ed25519 key pair (private key file mode 0600).",
+      mixinStandardHelpOptions = true)
+  static final class Keygen implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--out",
+        required = true,
+        description = "Private key file to create; the public key goes to <out>.pub.")
+    Path out;
+
+    @Option(
+        names = "--kind",
+        defaultValue = "agent",
+        description = "admin, sponsor or agent: decides the printed id. Default: ${DEFAULT-VALUE}")
+    String kind;
+
+    @Override
+    public Integer call() {
+      PrincipalKind k;
+      try {
+        k = PrincipalKind.valueOf(kind.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, "--kind must be admin, sponsor or agent");
+      }
+      Ed25519PrivateKey key = Ed25519PrivateKey.generate();
+      try {
+        KeyFiles.writePrivateKey(out, key);
+        KeyFiles.writePublicKey(Path.of(out + ".pub"), key.publicKey());
+      } catch (FileAlreadyExistsException e) {
+        throw new CliException(
+            ExitCodes.ENVIRONMENT, out + " already exists; keys are never overwritten");
+      } catch (IOException e) {
+        throw new CliException(
+            ExitCodes.ENVIRONMENT, "cannot write " + out + ": " + e.getMessage());
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      w.println("id          " + new Signer(k, key).id());
+      w.println("public key  " + Base64Url.encode(key.publicKey().raw()));
+      w.println("private key " + out + " (mode 0600)");
+      w.println("public key  " + out + ".pub");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "status",
+      description = "An agent's trust and status, as a gateway sees it.",
+      mixinStandardHelpOptions = true)
+  static final class Status implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", description = "The agent id.")
+    String agentId;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
+    String url;
+
+    @Option(names = "--json", description = "Print the API's JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      HttpLedger.Answer a =
+          new HttpLedger(url, Duration.ofSeconds(10)).get("/v1/agents/" + agentId);
+      PrintWriter out = spec.commandLine().getOut();
+      if (a.status() == 404) {
+        out.println("no agent " + agentId);
+        return ExitCodes.NOT_FOUND;
+      }
+      if (a.status() != 200) {
+        out.println("error (" + a.status() + "): " + HttpLedger.detail(a));
+        return a.status() == 400 ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
+      }
+      JsonNode b = a.body();
+      if (json) {
+        out.println(b.toPrettyString());
+        return ExitCodes.OK;
+      }
+      out.printf("agent      %s%n", b.get("agent_id").asText());
+      out.printf(
+          "status     %s%s%n",
+          b.get("status").asText(), b.get("expired").asBoolean() ? " (expired)" : "");
+      out.printf(
+          "trust      %d (effective %d, confidence %.2f)%n",
+          b.get("trust_score").asInt(),
+          b.get("effective_trust_score").asInt(),
+          b.get("confidence").asDouble());
+      JsonNode sponsor = b.get("human_sponsor");
+      if (sponsor != null && !sponsor.isNull()) {
+        out.printf(
+            "sponsor    %s <%s> (%s)%n",
+            sponsor.get("name").asText(),
+            sponsor.get("contact").asText(),
+            sponsor.get("status").asText());
+      }
+      out.printf(
+          "reports    %d positive, %d negative%n",
+          b.get("reports").get("positive").asInt(), b.get("reports").get("negative").asInt());
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "sign-message",
+      description = "Sign a message with an agent key, for 'ledger verify' and POST /v1/verify.",
+      mixinStandardHelpOptions = true)
+  static final class SignMessage implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--key", required = true)
+    Path key;
+
+    @Option(names = "--message", required = true)
+    String message;
+
+    @Override
+    public Integer call() {
+      byte[] signature =
+          Messages.sign(KeyOptions.read(key, "agent"), message.getBytes(StandardCharsets.UTF_8));
+      spec.commandLine().getOut().println(Base64Url.encode(signature));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "verify",
+      description =
+          "The gateway's question: signed by the agent, and trusted? Exit 0 when trusted.",
+      mixinStandardHelpOptions = true)
+  static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--agent", required = true)
+    String agentId;
+
+    @Option(names = "--message", required = true, description = "The message (UTF-8 text).")
+    String message;
+
+    @Option(
+        names = "--signature",
+        required = true,
+        description = "base64url signature from 'ledger sign-message'.")
+    String signature;
+
+    @Option(
+        names = "--min-trust",
+        defaultValue = "50",
+        description = "Minimum effective trust score. Default: ${DEFAULT-VALUE}")
+    int minTrust;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
+    String url;
+
+    @Override
+    public Integer call() {
+      String body =
+          String.format(
+              "{\"agent_id\":\"%s\",\"message\":\"%s\",\"signature\":\"%s\",\"min_trust\":%d}",
+              agentId.replace("\"", ""),
+              Base64Url.encode(message.getBytes(StandardCharsets.UTF_8)),
+              signature.replace("\"", ""),
+              minTrust);
+      HttpLedger.Answer a = new HttpLedger(url, Duration.ofSeconds(10)).post("/v1/verify", body);
+      PrintWriter out = spec.commandLine().getOut();
+      if (a.status() != 200) {
+        out.println("error (" + a.status() + "): " + HttpLedger.detail(a));
+        return a.status() == 400 ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
+      }
+      JsonNode b = a.body();
+      out.printf(
+          "verified %s, trusted %s, status %s, trust %s: %s%n",
+          b.get("verified").asBoolean(),
+          b.get("trusted").asBoolean(),
+          b.get("status").asText(),
+          b.get("trust_score").asText(),
+          b.get("reason").asText());
+      return b.get("trusted").asBoolean() ? ExitCodes.OK : ExitCodes.NO;
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.trustledger.node;
+
+import dev.trustledger.api.ApiApp;
+import dev.trustledger.api.ApiOptions;
+import dev.trustledger.api.KeyDirectory;
+import dev.trustledger.api.StoreLocator;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.runtime.LedgerRuntime;
+import dev.trustledger.ledger.topology.LedgerFormats;
+import dev.trustledger.ledger.topology.StoreNames;
+import dev.trustledger.publish.LedgerPublisher;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ledger node: the Streams topology and the HTTP API in one JVM. Queries for state held by
+ * another node of the same application are answered through that node.
+ */
+public final class LedgerNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
+
+  private final LedgerRuntime runtime;
+  private final LedgerPublisher publisher;
+  private final Javalin http;
+  private final HostInfo self;
+
+  private LedgerNode(
+      LedgerRuntime runtime, LedgerPublisher publisher, Javalin http, HostInfo self) {
+    this.runtime = runtime;
+    this.publisher = publisher;
+    this.http = http;
+    this.self = self;
+  }
+
+  /** Starts the topology and the API; the HTTP port must be free. */
+  public static LedgerNode start(LedgerConfig config, Ed25519PrivateKey ledgerKey)
+      throws Exception {
+    String host = config.getString(LedgerConfig.HTTP_HOST_CONFIG);
+    int port = config.getInt(LedgerConfig.HTTP_PORT_CONFIG);
+    if (port == 0) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+        port = probe.getLocalPort();
+      }
+    }
+    String advertised = config.getString(LedgerConfig.HTTP_ADVERTISED_HOST_CONFIG);
+    HostInfo self = new HostInfo(advertised.isEmpty() ? host : advertised, port);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    LedgerRuntime runtime =
+        LedgerRuntime.start(
+            config,
+            ledgerKey,
+            Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port()),
+            new NodeMetrics(metrics));
+    KafkaStreams streams = runtime.streams();
+    LedgerFormats formats =
+        LedgerFormats.of(config.getString(LedgerConfig.SCHEMA_REGISTRY_URL_CONFIG));
+    LedgerPublisher publisher =
+        LedgerPublisher.create(
+            config.getString(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG), formats.events());
+    StoreLocator locator = () -> locate(streams, self);
+    Gauge.builder("ledger.principals", runtime, r -> principals(r, locator))
+        .description("Principals in the directory (on the node that holds it)")
+        .register(metrics);
+    ApiOptions options =
+        new ApiOptions(
+            config.getLong(LedgerConfig.HTTP_MAX_BODY_BYTES_CONFIG),
+            config.getPassword(LedgerConfig.HTTP_READ_TOKEN_CONFIG).value(),
+            config.getList(LedgerConfig.HTTP_CORS_ORIGINS_CONFIG));
+    ApiApp.Deps deps =
+        new ApiApp.Deps(
+            runtime.reader(),
+            keys(config.adminKeys(), streams),
+            publisher::publish,
+            formats.events(),
+            locator,
+            config.trustParams(),
+            Clock.systemUTC(),
+            () ->
+                streams.state() == KafkaStreams.State.RUNNING
+                    && locator.locate().kind() != StoreLocator.Location.Kind.UNAVAILABLE,
+            metrics,
+            options);
+    Javalin http;
+    try {
+      http = ApiApp.create(deps).start(host, port);
+    } catch (RuntimeException e) {
+      publisher.close();
+      runtime.close();
+      throw new IllegalStateException(
+          "HTTP port " + host + ":" + port + " cannot be used: " + e.getMessage(), e);
+    }
+    LOG.info("ledger node serving on http://{}:{}", host, port);
+    return new LedgerNode(runtime, publisher, http, self);
+  }
+
+  private static double principals(LedgerRuntime runtime, StoreLocator locator) {
+    try {
+      return locator.locate().kind() == StoreLocator.Location.Kind.LOCAL
+          ? runtime.reader().principalCount()
+          : Double.NaN;
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Admin keys from configuration, principals' keys from the global key store. */
+  private static KeyDirectory keys(Map<String, Ed25519PublicKey> admins, KafkaStreams streams) {
+    return id -> {
+      Ed25519PublicKey admin = admins.get(id);
+      if (admin != null) {
+        return Optional.of(admin.raw());
+      }
+      ReadOnlyKeyValueStore<String, byte[]> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  StoreNames.SIGNER_KEYS, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+      return Optional.ofNullable(store.get(id));
+    };
+  }
+
+  /** All sequencer stores live in one task: its active host serves every query. */
+  private static StoreLocator.Location locate(KafkaStreams streams, HostInfo self) {
+    KeyQueryMetadata metadata;
+    try {
+      metadata =
+          streams.queryMetadataForKey(StoreNames.PRINCIPALS, "", Serdes.String().serializer());
+    } catch (RuntimeException e) {
+      return StoreLocator.Location.unavailable();
+    }
+    if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      return StoreLocator.Location.unavailable();
+    }
+    HostInfo active = metadata.activeHost();
+    if (active.equals(self)) {
+      return StoreLocator.Location.local();
+    }
+    return StoreLocator.Location.remote("http://" + active.host() + ":" + active.port());
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public String url() {
+    return "http://" + self.host() + ":" + http.port();
+  }
+
+  public KafkaStreams streams() {
+    return runtime.streams();
+  }
+
+  /** Waits until the stores can be queried (locally or through another node). */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (runtime.streams().state() == KafkaStreams.State.RUNNING
+          && locate(runtime.streams(), self).kind() != StoreLocator.Location.Kind.UNAVAILABLE) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  /** Publishes an event through this node's producer. */
+  public void publish(SignedEvent event) throws Exception {
+    publisher.publish(event).get();
+  }
+
+  @Override
+  public void close() {
+    http.stop();
+    publisher.close();
+    runtime.close();
+  }
+}

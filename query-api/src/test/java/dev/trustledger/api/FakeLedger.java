@@ -1,0 +1,103 @@
+package dev.trustledger.api;
+
+import dev.trustledger.avro.ChainHead;
+import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.EventOutcome;
+import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.Principal;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.ledger.read.LedgerReader;
+import dev.trustledger.trust.Evidence;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/** An in-memory read interface, key directory and event sink for API tests. */
+final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
+  final Map<String, Principal> principals = new HashMap<>();
+  final Map<String, TreeSet<String>> children = new HashMap<>();
+  final Map<String, Evidence> evidence = new HashMap<>();
+  final Map<String, TreeMap<Long, LedgerEntry>> chains = new HashMap<>();
+  final Map<String, EventOutcome> outcomes = new HashMap<>();
+  final List<Checkpoint> checkpoints = new ArrayList<>();
+  final Map<String, byte[]> keys = new HashMap<>();
+  final List<SignedEvent> published = new ArrayList<>();
+
+  void add(Principal p) {
+    principals.put(p.getId(), p);
+    keys.put(p.getId(), p.getPublicKey().array());
+    if (p.getSponsorId() != null) {
+      children.computeIfAbsent(p.getSponsorId(), k -> new TreeSet<>()).add(p.getId());
+    }
+    if (p.getParentAgentId() != null) {
+      children.computeIfAbsent(p.getParentAgentId(), k -> new TreeSet<>()).add(p.getId());
+    }
+  }
+
+  void addEntry(LedgerEntry e) {
+    chains.computeIfAbsent(e.getSubjectId(), k -> new TreeMap<>()).put(e.getSeq(), e);
+  }
+
+  @Override
+  public Optional<Principal> principal(String id) {
+    return Optional.ofNullable(principals.get(id));
+  }
+
+  @Override
+  public List<String> children(String id, String after, int limit) {
+    TreeSet<String> all = children.getOrDefault(id, new TreeSet<>());
+    return (after == null ? all : all.tailSet(after, false)).stream().limit(limit).toList();
+  }
+
+  @Override
+  public Optional<Evidence> evidence(String agentId) {
+    return Optional.ofNullable(evidence.get(agentId));
+  }
+
+  @Override
+  public Optional<ChainHead> head(String subjectId) {
+    TreeMap<Long, LedgerEntry> chain = chains.get(subjectId);
+    if (chain == null || chain.isEmpty()) {
+      return Optional.empty();
+    }
+    LedgerEntry last = chain.lastEntry().getValue();
+    return Optional.of(new ChainHead(last.getSeq(), last.getEntryHash()));
+  }
+
+  @Override
+  public List<LedgerEntry> entries(String subjectId, long fromSeq, int limit) {
+    TreeMap<Long, LedgerEntry> chain = chains.getOrDefault(subjectId, new TreeMap<>());
+    return chain.tailMap(fromSeq, true).values().stream().limit(limit).toList();
+  }
+
+  @Override
+  public Optional<EventOutcome> outcome(String subjectId, String eventId) {
+    return Optional.ofNullable(outcomes.get(subjectId + "/" + eventId));
+  }
+
+  @Override
+  public List<Checkpoint> checkpoints() {
+    return List.copyOf(checkpoints);
+  }
+
+  @Override
+  public long principalCount() {
+    return principals.size();
+  }
+
+  @Override
+  public Optional<byte[]> key(String principalId) {
+    return Optional.ofNullable(keys.get(principalId));
+  }
+
+  @Override
+  public CompletableFuture<?> publish(SignedEvent event) {
+    published.add(event);
+    return CompletableFuture.completedFuture(null);
+  }
+}

@@ -1,0 +1,402 @@
+package dev.trustledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code ledger dev --demo} in its own JVM (embedded broker, topics, keys, node), then the CLI's
+ * publishing, query, verify, audit and export commands against it, as a user would run them.
+ */
+class LedgerCommandIT {
+  private static Path dataDir;
+  private static Process dev;
+  private static int httpPort;
+  private static int kafkaPort;
+  private static String url;
+  private static final List<String> devOutput = new ArrayList<>();
+
+  record Run(int exit, String out, String err) {}
+
+  static Run ledger(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = LedgerCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static Process startDev(boolean demo) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LedgerCli.class.getName(),
+                "dev",
+                "--port",
+                Integer.toString(httpPort),
+                "--kafka-port",
+                Integer.toString(kafkaPort),
+                "--data-dir",
+                dataDir.toString()));
+    if (demo) {
+      cmd.add("--demo");
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  synchronized (devOutput) {
+                    devOutput.add(line);
+                  }
+                  if (line.startsWith("Ctrl-C stops everything")) {
+                    started.complete(null);
+                  }
+                }
+              } catch (Exception e) {
+                started.completeExceptionally(e);
+              }
+              started.completeExceptionally(
+                  new IllegalStateException("ledger dev exited:\n" + String.join("\n", devOutput)));
+            });
+    reader.setDaemon(true);
+    reader.start();
+    started.get(180, TimeUnit.SECONDS);
+    return p;
+  }
+
+  @BeforeAll
+  static void startDev() throws Exception {
+    dataDir = Files.createTempDirectory("ledger-dev");
+    httpPort = freePort();
+    do {
+      kafkaPort = freePort();
+    } while (kafkaPort == 65535);
+    url = "http://127.0.0.1:" + httpPort;
+    dev = startDev(true);
+  }
+
+  @AfterAll
+  static void stopDev() throws Exception {
+    if (dev != null && dev.isAlive()) {
+      dev.destroy();
+      dev.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String demoId(String name) {
+    Pattern p = Pattern.compile("^\\s+" + Pattern.quote(name) + "\\s+((agt|spn)_[a-z2-7]{32})");
+    synchronized (devOutput) {
+      for (String line : devOutput) {
+        Matcher m = p.matcher(line);
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+    }
+    throw new AssertionError(
+        "no " + name + " in ledger dev's output:\n" + String.join("\n", devOutput));
+  }
+
+  @Test
+  void devDemoThenEveryCommandAgainstIt() throws Exception {
+    Path keys = dataDir.resolve("keys");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("admin.key"))))
+        .isEqualTo("rw-------");
+
+    String invoiceAgent = demoId("invoice-agent");
+    Run status = ledger("status", invoiceAgent, "--url", url);
+    assertThat(status.exit()).as(status.out() + status.err()).isEqualTo(0);
+    assertThat(status.out()).contains("status     active");
+
+    Path sponsorKey = dataDir.resolve("cli-sponsor.key");
+    Path agentKey = dataDir.resolve("cli-agent.key");
+    assertThat(ledger("keygen", "--kind", "sponsor", "--out", sponsorKey.toString()).exit())
+        .isZero();
+    Run keygen = ledger("keygen", "--kind", "agent", "--out", agentKey.toString());
+    assertThat(keygen.exit()).isZero();
+    String agentId =
+        keygen
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("id"))
+            .findFirst()
+            .orElseThrow()
+            .split("\\s+")[1];
+    assertThat(ledger("keygen", "--out", agentKey.toString()).exit())
+        .isEqualTo(ExitCodes.ENVIRONMENT);
+
+    Run sponsor =
+        ledger(
+            "sponsor",
+            "register",
+            "--url",
+            url,
+            "--admin-key",
+            keys.resolve("admin.key").toString(),
+            "--sponsor-key",
+            sponsorKey.toString(),
+            "--name",
+            "CLI Corp",
+            "--contact",
+            "cli@example.org");
+    assertThat(sponsor.exit()).as(sponsor.out() + sponsor.err()).isZero();
+    assertThat(sponsor.out()).contains("accepted");
+    Thread.sleep(1500);
+    Run agent =
+        ledger(
+            "agent",
+            "register",
+            "--url",
+            url,
+            "--sponsor-key",
+            sponsorKey.toString(),
+            "--agent-key",
+            agentKey.toString(),
+            "--name",
+            "cli-bot",
+            "--capability",
+            "docs:read");
+    assertThat(agent.exit()).as(agent.out() + agent.err()).isZero();
+    Thread.sleep(1500);
+
+    Run report =
+        ledger(
+            "report",
+            invoiceAgent,
+            "--url",
+            url,
+            "--key",
+            agentKey.toString(),
+            "--as",
+            "agent",
+            "--interaction",
+            "cli-1",
+            "--rating",
+            "80",
+            "--category",
+            "quality");
+    assertThat(report.exit()).as(report.out() + report.err()).isZero();
+    Run selfReport =
+        ledger(
+            "report",
+            agentId,
+            "--url",
+            url,
+            "--key",
+            agentKey.toString(),
+            "--as",
+            "agent",
+            "--interaction",
+            "cli-2",
+            "--rating",
+            "100");
+    assertThat(selfReport.exit()).isEqualTo(ExitCodes.NO);
+    assertThat(selfReport.out()).contains("SELF_REPORT");
+
+    assertThat(
+            ledger(
+                    "suspend",
+                    agentId,
+                    "--url",
+                    url,
+                    "--key",
+                    sponsorKey.toString(),
+                    "--reason",
+                    "check")
+                .exit())
+        .isZero();
+    assertThat(ledger("status", agentId, "--url", url).out()).contains("suspended");
+    assertThat(ledger("reinstate", agentId, "--url", url, "--key", sponsorKey.toString()).exit())
+        .isZero();
+
+    Run signature =
+        ledger("sign-message", "--key", agentKey.toString(), "--message", "hello gateway");
+    String sig = signature.out().trim();
+    Run trusted =
+        ledger(
+            "verify",
+            "--url",
+            url,
+            "--agent",
+            agentId,
+            "--message",
+            "hello gateway",
+            "--signature",
+            sig,
+            "--min-trust",
+            "0");
+    assertThat(trusted.exit()).as(trusted.out()).isZero();
+    Run wrongMessage =
+        ledger(
+            "verify", "--url", url, "--agent", agentId, "--message", "other", "--signature", sig);
+    assertThat(wrongMessage.exit()).isEqualTo(ExitCodes.NO);
+
+    assertThat(
+            ledger(
+                    "revoke",
+                    agentId,
+                    "--url",
+                    url,
+                    "--key",
+                    sponsorKey.toString(),
+                    "--reason",
+                    "done")
+                .exit())
+        .isZero();
+    assertThat(
+            ledger(
+                    "verify",
+                    "--url",
+                    url,
+                    "--agent",
+                    agentId,
+                    "--message",
+                    "hello gateway",
+                    "--signature",
+                    sig,
+                    "--min-trust",
+                    "0")
+                .out())
+        .contains("revoked");
+    Run revokeSponsor =
+        ledger(
+            "sponsor",
+            "revoke",
+            demoId("sponsor Globex"),
+            "--url",
+            url,
+            "--admin-key",
+            keys.resolve("admin.key").toString(),
+            "--reason",
+            "offboarded");
+    assertThat(revokeSponsor.exit()).as(revokeSponsor.out()).isZero();
+
+    Run viaKafka =
+        ledger(
+            "report",
+            invoiceAgent,
+            "--bootstrap",
+            "127.0.0.1:" + kafkaPort,
+            "--key",
+            keys.resolve("admin.key").toString(),
+            "--as",
+            "admin",
+            "--interaction",
+            "kafka-1",
+            "--rating",
+            "70");
+    assertThat(viaKafka.exit()).as(viaKafka.out() + viaKafka.err()).isZero();
+
+    assertThat(ledger("status", "agt_" + "a".repeat(32), "--url", url).exit())
+        .isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(ledger("status", invoiceAgent, "--url", "http://127.0.0.1:1").exit())
+        .isEqualTo(ExitCodes.UNREACHABLE);
+    assertThat(
+            ledger(
+                    "report",
+                    invoiceAgent,
+                    "--url",
+                    url,
+                    "--key",
+                    "/no/such.key",
+                    "--interaction",
+                    "x",
+                    "--rating",
+                    "1")
+                .exit())
+        .isEqualTo(ExitCodes.NOT_FOUND);
+
+    Thread.sleep(12_000); // a checkpoint interval
+    String[] audit = {
+      "audit",
+      "--bootstrap",
+      "127.0.0.1:" + kafkaPort,
+      "--ledger-name",
+      "trustledger.dev",
+      "--ledger-key",
+      keys.resolve("ledger.key.pub").toString(),
+      "--admin-key",
+      keys.resolve("admin.key.pub").toString(),
+      "--compare-url",
+      url
+    };
+    Run audited = ledger(audit);
+    assertThat(audited.exit()).as(audited.out() + audited.err()).isZero();
+    assertThat(audited.out()).contains("OK: the log verifies");
+
+    Path export = dataDir.resolve("export.jsonl");
+    assertThat(
+            ledger("export", "--bootstrap", "127.0.0.1:" + kafkaPort, "--out", export.toString())
+                .exit())
+        .isZero();
+    Run offline =
+        ledger(
+            "audit",
+            "--file",
+            export.toString(),
+            "--ledger-name",
+            "trustledger.dev",
+            "--ledger-key",
+            keys.resolve("ledger.key.pub").toString(),
+            "--admin-key",
+            keys.resolve("admin.key.pub").toString(),
+            "--json");
+    assertThat(offline.exit()).as(offline.out()).isZero();
+    assertThat(offline.out()).contains("\"ok\" : true");
+
+    // Stop with SIGTERM (what Ctrl-C sends to the JVM), start again on the same data: nothing lost.
+    dev.destroy();
+    assertThat(dev.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    dev = startDev(false);
+    assertThat(ledger("status", invoiceAgent, "--url", url).out()).contains("status     active");
+    assertThat(ledger("status", agentId, "--url", url).out()).contains("revoked");
+    Run second =
+        ledger(
+            "dev",
+            "--port",
+            Integer.toString(httpPort),
+            "--kafka-port",
+            Integer.toString(kafkaPort),
+            "--data-dir",
+            dataDir.resolve("other").toString());
+    assertThat(second.exit()).isEqualTo(ExitCodes.ENVIRONMENT);
+    assertThat(second.err()).contains(Integer.toString(kafkaPort));
+  }
+}
