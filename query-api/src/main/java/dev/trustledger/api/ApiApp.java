@@ -77,6 +77,9 @@ public final class ApiApp {
           config.http.maxRequestSize = deps.options().maxBodyBytes();
           config.http.prefer405over404 = true;
           config.startup.showJavalinBanner = false;
+          config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+          config.jetty.modifyServletContextHandler(
+              handler -> handler.setErrorHandler(new ProblemErrorHandler()));
           if (!deps.options().corsOrigins().isEmpty()) {
             config.bundledPlugins.enableCors(
                 cors ->

@@ -88,7 +88,7 @@ public final class LedgerNode implements AutoCloseable {
     ApiApp.Deps deps =
         new ApiApp.Deps(
             runtime.reader(),
-            keys(config.adminKeys(), streams),
+            keys(config.adminKeys(), streams, runtime, locator),
             publisher::publish,
             formats.events(),
             locator,
@@ -122,8 +122,15 @@ public final class LedgerNode implements AutoCloseable {
     }
   }
 
-  /** Admin keys from configuration, principals' keys from the global key store. */
-  private static KeyDirectory keys(Map<String, Ed25519PublicKey> admins, KafkaStreams streams) {
+  /**
+   * Admin keys from configuration, principals' keys from the global key store, or from the
+   * directory itself when this node holds it (the global store follows it by a few ms).
+   */
+  private static KeyDirectory keys(
+      Map<String, Ed25519PublicKey> admins,
+      KafkaStreams streams,
+      LedgerRuntime runtime,
+      StoreLocator locator) {
     return id -> {
       Ed25519PublicKey admin = admins.get(id);
       if (admin != null) {
@@ -133,7 +140,14 @@ public final class LedgerNode implements AutoCloseable {
           streams.store(
               StoreQueryParameters.fromNameAndType(
                   StoreNames.SIGNER_KEYS, QueryableStoreTypes.<String, byte[]>keyValueStore()));
-      return Optional.ofNullable(store.get(id));
+      byte[] key = store.get(id);
+      if (key != null || locator.locate().kind() != StoreLocator.Location.Kind.LOCAL) {
+        return Optional.ofNullable(key);
+      }
+      return runtime
+          .reader()
+          .principal(id)
+          .map(p -> dev.trustledger.encoding.Buffers.toArray(p.getPublicKey()));
     };
   }
 

@@ -133,8 +133,8 @@ class NodeIT {
             .draft()
             .issuedAt(now)
             .sign(Signer.sponsor(ACME), PEER);
-    assertThat(postEvent(bot).status()).isEqualTo(202);
-    assertThat(postEvent(peer).status()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(10)).until(() -> postEvent(bot).status() == 202);
+    await().atMost(Duration.ofSeconds(10)).until(() -> postEvent(peer).status() == 202);
     assertThat(awaitDecision(bot)).isEqualTo("accepted");
     assertThat(awaitDecision(peer)).isEqualTo("accepted");
     String botId = bot.getSubjectId();
