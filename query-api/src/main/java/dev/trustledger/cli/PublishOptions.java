@@ -87,8 +87,8 @@ final class PublishOptions {
     Map<String, Object> overrides =
         Map.of(
             ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutSeconds * 1000,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutSeconds * 1000, 30_000));
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000 + 1000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutSeconds * 500);
     try (LedgerPublisher publisher =
         LedgerPublisher.create(
             bootstrap, SingleObjectFormat.of(SignedEvent.getClassSchema()), overrides)) {
