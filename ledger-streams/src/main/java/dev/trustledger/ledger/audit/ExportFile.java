@@ -36,10 +36,16 @@ public final class ExportFile {
 
   /** Writes a header and {@code lines} to {@code file}. */
   public static void write(Path file, String ledgerName, Iterable<Line> lines) throws IOException {
+    write(file, ledgerName, System.currentTimeMillis(), lines);
+  }
+
+  /** Writes a header dated {@code exportedAt} and {@code lines} to {@code file}. */
+  public static void write(Path file, String ledgerName, long exportedAt, Iterable<Line> lines)
+      throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       ObjectNode header = JSON.createObjectNode();
       header.put("type", "header").put("format", FORMAT).put("ledger", ledgerName);
-      header.put("exported_at", System.currentTimeMillis());
+      header.put("exported_at", exportedAt);
       ObjectNode schemas = header.putObject("schemas");
       schemas.set("entry", JSON.readTree(LedgerEntry.getClassSchema().toString()));
       schemas.set("checkpoint", JSON.readTree(Checkpoint.getClassSchema().toString()));
@@ -119,6 +125,22 @@ public final class ExportFile {
       }
     }
     return new AuditLog(entries, checkpoints);
+  }
+
+  /** The lines of an audit log (entries by partition, then checkpoints), for writing it back. */
+  public static List<Line> lines(AuditLog log) {
+    List<Line> out = new ArrayList<>();
+    new java.util.TreeMap<>(log.entries())
+        .forEach(
+            (partition, entries) -> {
+              for (Located<LedgerEntry> e : entries) {
+                out.add(new Line("entry", partition, e.offset(), e.value()));
+              }
+            });
+    for (Located<Checkpoint> c : log.checkpoints()) {
+      out.add(new Line("checkpoint", c.partition(), c.offset(), c.value()));
+    }
+    return out;
   }
 
   private static JsonNode parse(String line) {

@@ -1,0 +1,292 @@
+package dev.trustledger.ledger.audit;
+
+import static dev.trustledger.ledger.testkit.Cast.agentId;
+import static dev.trustledger.ledger.testkit.Cast.key;
+import static dev.trustledger.ledger.testkit.Cast.registerAgent;
+import static dev.trustledger.ledger.testkit.Cast.registerSponsor;
+import static dev.trustledger.ledger.testkit.Cast.registerSubAgent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.EntryFacts;
+import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.Severity;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.chain.EntryHash;
+import dev.trustledger.chain.LogHash;
+import dev.trustledger.checkpoint.CheckpointBody;
+import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.encoding.Buffers;
+import dev.trustledger.event.Events;
+import dev.trustledger.event.Signer;
+import dev.trustledger.event.SigningBytes;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.testkit.LedgerDriver;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Generates the tamper vectors in {@code src/test/resources/vectors/tamper}: a valid exported log
+ * made by the real topology, and one copy per attack, each named after it, with the problem the
+ * auditor must report. Run {@code main} to regenerate; {@code TamperVectorsTest} reads them.
+ */
+public final class TamperVectors {
+  static final String FOLDER = "vectors/tamper";
+  static final long T = 1_767_225_600_000L;
+  static final long EXPORTED_AT = 1_767_312_000_000L;
+  static final String LEDGER = "test.ledger";
+
+  /** One attack: a file name, what it models, and the problem it must raise. */
+  record Vector(String name, String desc, Problem.Kind want, AuditLog log) {}
+
+  private TamperVectors() {}
+
+  /** The valid log: sponsors, agents, a sub-agent, reports and a cascading revocation. */
+  static AuditLog validLog() {
+    try (LedgerDriver ledger =
+        new LedgerDriver(Map.of(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 4))) {
+      ledger.publish(registerSponsor("acme", T), T);
+      ledger.publish(registerAgent("bot", "acme", T), T + 1);
+      ledger.publish(registerSubAgent("child", "bot", "acme", T), T + 2);
+      ledger.publish(registerAgent("peer", "acme", T), T + 3);
+      for (int i = 0; i < 6; i++) {
+        ledger.publish(
+            Events.report(agentId("bot"), "i" + i, 20 * i, Severity.MEDIUM, "q")
+                .eventId("r" + i)
+                .issuedAt(T)
+                .sign(Signer.admin(LedgerDriver.ADMIN)),
+            T + 10 + i);
+      }
+      ledger.publish(
+          Events.revoke(agentId("bot"), "gone")
+              .eventId("rv")
+              .issuedAt(T)
+              .sign(Signer.sponsor(key("acme"))),
+          T + 100);
+      return ledger.auditLog();
+    }
+  }
+
+  static List<Vector> generate(AuditLog valid) {
+    List<Vector> out = new ArrayList<>();
+    out.add(
+        new Vector(
+            "flipped-payload-byte",
+            "one byte of an event's payload changed, hash left as it was",
+            Problem.Kind.ENTRY_HASH,
+            change(
+                valid,
+                5,
+                e ->
+                    LedgerEntry.newBuilder(e)
+                        .setEvent(event(e).setEventId("rX").build())
+                        .build())));
+    out.add(
+        new Vector(
+            "flipped-signature-byte",
+            "one byte of an event signature changed, entry re-hashed to hide it",
+            Problem.Kind.SIGNATURE,
+            change(
+                valid,
+                5,
+                e ->
+                    reseal(
+                        LedgerEntry.newBuilder(e)
+                            .setEvent(event(e).setSignature(flip(event(e).getSignature())).build())
+                            .build()))));
+    out.add(
+        new Vector(
+            "flipped-prev-hash",
+            "one byte of a prev_hash changed, entry re-hashed",
+            Problem.Kind.CHAIN_PREV_HASH,
+            change(
+                valid,
+                6,
+                e ->
+                    reseal(LedgerEntry.newBuilder(e).setPrevHash(flip(e.getPrevHash())).build()))));
+    out.add(
+        new Vector(
+            "deleted-entry",
+            "an entry removed from the log",
+            Problem.Kind.LEDGER_SEQ,
+            edit(valid, l -> l.remove(6))));
+    out.add(
+        new Vector(
+            "inserted-entry",
+            "a forged report inserted, well formed and signed by an impostor",
+            Problem.Kind.LEDGER_SEQ,
+            edit(valid, l -> l.add(7, Located.of(0, 7, forgedReport(l.get(6).value()))))));
+    out.add(
+        new Vector(
+            "reordered-entries",
+            "two entries swapped",
+            Problem.Kind.CHECKPOINT_HASH,
+            edit(
+                valid,
+                l -> {
+                  Located<LedgerEntry> a = l.get(6);
+                  l.set(6, l.get(7));
+                  l.set(7, a);
+                })));
+    out.add(
+        new Vector(
+            "duplicated-entry",
+            "an entry written twice",
+            Problem.Kind.LEDGER_SEQ,
+            edit(valid, l -> l.add(7, l.get(6)))));
+    out.add(
+        new Vector(
+            "resigned-with-another-key",
+            "an event re-signed, with its recorded signer key, by another key",
+            Problem.Kind.SIGNER_KEY,
+            change(valid, 5, TamperVectors::resignedByImpostor)));
+    out.add(
+        new Vector(
+            "truncated-tail",
+            "the last entries cut off under a signed checkpoint",
+            Problem.Kind.CHECKPOINT_SIZE,
+            edit(valid, l -> l.subList(3, l.size()).clear())));
+    out.add(
+        new Vector(
+            "rewritten-history",
+            "a report dropped, history re-chained and a new checkpoint signed with the ledger key",
+            Problem.Kind.CHECKPOINT_CONTRADICTION,
+            rewritten(valid)));
+    return out;
+  }
+
+  private static SignedEvent.Builder event(LedgerEntry e) {
+    return SignedEvent.newBuilder((SignedEvent) e.getEvent());
+  }
+
+  private static ByteBuffer flip(ByteBuffer buffer) {
+    byte[] bytes = Buffers.toArray(buffer);
+    bytes[bytes.length / 2] ^= 0x01;
+    return ByteBuffer.wrap(bytes);
+  }
+
+  private static LedgerEntry reseal(LedgerEntry e) {
+    return EntryHash.seal(EntryHash.unhashed(e));
+  }
+
+  private static LedgerEntry resignedByImpostor(LedgerEntry e) {
+    Ed25519PrivateKey impostor = key("impostor");
+    SignedEvent original = (SignedEvent) e.getEvent();
+    byte[] bytes = SigningBytes.of(original);
+    SignedEvent resigned =
+        SignedEvent.newBuilder(original)
+            .setSignature(ByteBuffer.wrap(impostor.sign(bytes)))
+            .build();
+    EntryFacts facts =
+        EntryFacts.newBuilder(e.getFacts())
+            .setSignerPublicKey(ByteBuffer.wrap(impostor.publicKey().raw()))
+            .build();
+    return reseal(LedgerEntry.newBuilder(e).setEvent(resigned).setFacts(facts).build());
+  }
+
+  private static LedgerEntry forgedReport(LedgerEntry previous) {
+    Ed25519PrivateKey impostor = key("impostor");
+    SignedEvent forged =
+        Events.report(previous.getSubjectId(), "forged", 100, Severity.LOW, "q")
+            .eventId("forged")
+            .issuedAt(T)
+            .sign(Signer.agent(impostor));
+    return reseal(
+        LedgerEntry.newBuilder(previous)
+            .setSeq(previous.getSeq() + 1)
+            .setPrevHash(previous.getEntryHash())
+            .setEvent(forged)
+            .setFacts(
+                EntryFacts.newBuilder(previous.getFacts())
+                    .setSignerPublicKey(ByteBuffer.wrap(impostor.publicKey().raw()))
+                    .build())
+            .build());
+  }
+
+  private static AuditLog change(AuditLog valid, int index, UnaryOperator<LedgerEntry> change) {
+    return edit(
+        valid,
+        l ->
+            l.set(index, Located.of(0, l.get(index).offset(), change.apply(l.get(index).value()))));
+  }
+
+  private static AuditLog edit(
+      AuditLog valid, java.util.function.Consumer<List<Located<LedgerEntry>>> edit) {
+    List<Located<LedgerEntry>> entries = new ArrayList<>(valid.entries().get(0));
+    edit.accept(entries);
+    return new AuditLog(Map.of(0, entries), valid.checkpoints());
+  }
+
+  private static AuditLog rewritten(AuditLog valid) {
+    List<Located<LedgerEntry>> entries = new ArrayList<>(valid.entries().get(0));
+    entries.remove(5);
+    List<Located<LedgerEntry>> out = new ArrayList<>();
+    Map<String, LedgerEntry> last = new HashMap<>();
+    long ledgerSeq = 0;
+    for (Located<LedgerEntry> l : entries) {
+      LedgerEntry e = l.value();
+      LedgerEntry prev = last.get(e.getSubjectId());
+      LedgerEntry fixed =
+          reseal(
+              LedgerEntry.newBuilder(e)
+                  .setSeq(prev == null ? 0 : prev.getSeq() + 1)
+                  .setPrevHash(
+                      prev == null ? ByteBuffer.wrap(EntryHash.genesis()) : prev.getEntryHash())
+                  .setLedgerSeq(ledgerSeq++)
+                  .build());
+      last.put(e.getSubjectId(), fixed);
+      out.add(Located.of(0, out.size(), fixed));
+    }
+    List<byte[]> hashes = out.stream().map(l -> Buffers.toArray(l.value().getEntryHash())).toList();
+    CheckpointBody body =
+        new CheckpointBody(CheckpointBody.origin(LEDGER, 0), hashes.size(), LogHash.of(hashes));
+    String note =
+        new NoteKey(LEDGER, LedgerDriver.LEDGER_KEY.publicKey())
+            .sign(body, LedgerDriver.LEDGER_KEY);
+    List<Located<Checkpoint>> checkpoints = new ArrayList<>(valid.checkpoints());
+    checkpoints.add(
+        Located.of(
+            0,
+            checkpoints.size(),
+            Checkpoint.newBuilder(valid.checkpoints().get(0).value())
+                .setSize(body.size())
+                .setLogHash(ByteBuffer.wrap(body.logHash()))
+                .setCreatedAt(EXPORTED_AT)
+                .setNote(note)
+                .build()));
+    return new AuditLog(Map.of(0, out), checkpoints);
+  }
+
+  /** Writes valid.jsonl, one file per vector, and index.json into {@code args[0]}. */
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args.length > 0 ? args[0] : "ledger-streams/src/test/resources/" + FOLDER);
+    Files.createDirectories(dir);
+    AuditLog valid = validLog();
+    ExportFile.write(dir.resolve("valid.jsonl"), LEDGER, EXPORTED_AT, ExportFile.lines(valid));
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode index = json.createObjectNode();
+    index.put("desc", "tampered copies of valid.jsonl; each must fail the audit with want_problem");
+    index.put("ledger_name", LEDGER);
+    ArrayNode vectors = index.putArray("vectors");
+    for (Vector v : generate(valid)) {
+      ExportFile.write(
+          dir.resolve(v.name() + ".jsonl"), LEDGER, EXPORTED_AT, ExportFile.lines(v.log()));
+      vectors
+          .addObject()
+          .put("file", v.name() + ".jsonl")
+          .put("desc", v.desc())
+          .put("want_problem", v.want().name());
+    }
+    json.writeValue(dir.resolve("index.json").toFile(), index);
+  }
+}
