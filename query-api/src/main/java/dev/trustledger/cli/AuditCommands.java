@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.CryptoException;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.KeyFiles;
-import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.ledger.audit.AuditLog;
 import dev.trustledger.ledger.audit.AuditReport;
@@ -17,10 +15,8 @@ import dev.trustledger.ledger.audit.LogAuditor;
 import dev.trustledger.ledger.audit.Problem;
 import dev.trustledger.ledger.audit.TopicLogReader;
 import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.topology.LedgerFormats;
 import dev.trustledger.ledger.topology.LedgerTopics;
-import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.trust.Evidence;
 import dev.trustledger.trust.TrustModel;
 import java.io.IOException;
@@ -105,14 +101,9 @@ final class AuditCommands {
       PrintWriter err = spec.commandLine().getErr();
       Map<String, Object> overrides = new HashMap<>();
       overrides.put(LedgerConfig.ADMIN_PUBLIC_KEYS_CONFIG, String.join(",", adminKeysBase64()));
+      overrides.put(LedgerConfig.LEDGER_NAME_CONFIG, ledgerName);
       LedgerConfig cfg = ConfigLoader.load(config, Map.of(), overrides);
-      NoteKey noteKey = new NoteKey(ledgerName, publicKey(ledgerKey.toString()));
-      LogAuditor auditor =
-          new LogAuditor(
-              new LedgerRules(
-                  cfg.adminKeys(), cfg.trustParams(), cfg.replayWindowMs(), cfg.futureSkewMs()),
-              noteKey,
-              new EventVerifier(new PublicKeyCache(100_000)));
+      LogAuditor auditor = LogAuditor.of(cfg, publicKey(ledgerKey.toString()));
       long start = System.nanoTime();
       AuditLog log;
       if (source.file != null) {

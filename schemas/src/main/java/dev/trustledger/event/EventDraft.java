@@ -6,7 +6,6 @@ import dev.trustledger.avro.SponsorRegistered;
 import dev.trustledger.avro.UnsignedEvent;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.encoding.Buffers;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.Arrays;
 
@@ -88,17 +87,7 @@ public final class EventDraft {
   }
 
   private SignedEvent build(Signer signer, Ed25519PrivateKey newKey) {
-    UnsignedEvent unsigned = unsigned(signer.id());
-    byte[] bytes = SigningBytes.of(unsigned);
-    return SignedEvent.newBuilder()
-        .setEventId(unsigned.getEventId())
-        .setSubjectId(unsigned.getSubjectId())
-        .setIssuedAt(unsigned.getIssuedAt())
-        .setSignerId(unsigned.getSignerId())
-        .setPayload(unsigned.getPayload())
-        .setSignature(ByteBuffer.wrap(signer.sign(bytes)))
-        .setPopSignature(newKey == null ? null : ByteBuffer.wrap(newKey.sign(bytes)))
-        .build();
+    return EventSigning.sign(unsigned(signer.id()), signer.key(), newKey);
   }
 
   private boolean isRegistration() {

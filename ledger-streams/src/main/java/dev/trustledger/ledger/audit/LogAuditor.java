@@ -27,8 +27,11 @@ import dev.trustledger.chain.LogHash;
 import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.NoteException;
 import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
+import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.directory.MemoryDirectory;
 import dev.trustledger.ledger.rules.Decision;
 import dev.trustledger.ledger.rules.LedgerRules;
@@ -65,6 +68,17 @@ public final class LogAuditor {
     this.verifier = verifier;
   }
 
+  /**
+   * The auditor of a ledger configured as {@code config} (admins, trust parameters, replay window),
+   * whose checkpoints are signed by {@code ledgerKey} under the ledger's name.
+   */
+  public static LogAuditor of(LedgerConfig config, Ed25519PublicKey ledgerKey) {
+    return new LogAuditor(
+        LedgerRules.of(config),
+        new NoteKey(config.ledgerName(), ledgerKey),
+        new EventVerifier(new PublicKeyCache(1_000_000)));
+  }
+
   /** An entry with where it stands. */
   private record At(int partition, long offset, LedgerEntry entry) {
     Problem problem(Problem.Kind kind, Object expected, Object found) {
@@ -98,9 +112,15 @@ public final class LogAuditor {
         }
       }
     }
-    problems.addAll(verifySignatures(all));
+    // The replay is serial and the signature checks parallel: run them side by side.
     MemoryDirectory directory = new MemoryDirectory();
-    Set<String> subjects = replay(all, directory, problems);
+    List<Problem> replayProblems = new ArrayList<>();
+    java.util.concurrent.CompletableFuture<Set<String>> replayed =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> replay(all, directory, replayProblems), LogAuditor::runOnOwnThread);
+    problems.addAll(verifySignatures(all));
+    Set<String> subjects = replayed.join();
+    problems.addAll(replayProblems);
     int checkpoints = signed.values().stream().mapToInt(List::size).sum();
     return new AuditReport(
         all.size(),
@@ -110,6 +130,12 @@ public final class LogAuditor {
         List.copyOf(problems),
         directory.allEvidence(),
         Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static void runOnOwnThread(Runnable task) {
+    Thread thread = new Thread(task, "audit-replay");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private Map<Integer, List<CheckpointBody>> verifyCheckpointSignatures(

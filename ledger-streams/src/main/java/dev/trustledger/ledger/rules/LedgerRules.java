@@ -69,6 +69,12 @@ public final class LedgerRules {
     this.futureSkewMs = futureSkewMs;
   }
 
+  /** The rules of a ledger configured as {@code config}. */
+  public static LedgerRules of(dev.trustledger.ledger.config.LedgerConfig config) {
+    return new LedgerRules(
+        config.adminKeys(), config.trustParams(), config.replayWindowMs(), config.futureSkewMs());
+  }
+
   public TrustParams params() {
     return params;
   }

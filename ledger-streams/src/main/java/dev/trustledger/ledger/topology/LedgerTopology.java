@@ -60,12 +60,7 @@ public final class LedgerTopology {
       LedgerFormats formats,
       Ed25519PrivateKey ledgerKey,
       LedgerMetrics metrics) {
-    LedgerRules rules =
-        new LedgerRules(
-            config.adminKeys(),
-            config.trustParams(),
-            config.replayWindowMs(),
-            config.futureSkewMs());
+    LedgerRules rules = LedgerRules.of(config);
     Duration windowRetention =
         Duration.ofMillis(2 * (config.replayWindowMs() + config.futureSkewMs()));
 

@@ -147,6 +147,9 @@ public final class LedgerLoad {
         System.out.printf(
             "raw Ed25519 verify, 2 threads (after): %.0f/s%n", rawVerifyRate(2, 5_000));
         System.out.printf("rejections: %d %s%n", outputs.rejections(), outputs.reasons());
+        if (Boolean.getBoolean("load.audit")) {
+          audit(bootstrap, config);
+        }
       }
       long bytes = size(state);
       System.out.printf(
@@ -207,16 +210,7 @@ public final class LedgerLoad {
             .read();
     double readSeconds = (System.nanoTime() - start) / 1e9;
     var auditor =
-        new dev.trustledger.ledger.audit.LogAuditor(
-            new dev.trustledger.ledger.rules.LedgerRules(
-                config.adminKeys(),
-                config.trustParams(),
-                config.replayWindowMs(),
-                config.futureSkewMs()),
-            new dev.trustledger.checkpoint.NoteKey(
-                config.ledgerName(), LedgerDriver.LEDGER_KEY.publicKey()),
-            new dev.trustledger.ledger.verify.EventVerifier(
-                new dev.trustledger.crypto.PublicKeyCache(2_000_000)));
+        dev.trustledger.ledger.audit.LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
     double raw = rawVerifyRate(2, 5_000);
     var report = auditor.audit(log);
     double rawAfter = rawVerifyRate(2, 5_000);

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trustledger.avro.EntryFacts;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.checkpoint.NoteKey;
-import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.ledger.audit.AuditLog;
 import dev.trustledger.ledger.audit.AuditReport;
 import dev.trustledger.ledger.audit.Located;
@@ -14,7 +12,6 @@ import dev.trustledger.ledger.audit.LogAuditor;
 import dev.trustledger.ledger.audit.Problem;
 import dev.trustledger.ledger.audit.TopicLogReader;
 import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.runtime.LedgerRuntime;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
@@ -22,7 +19,6 @@ import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.Workload;
 import dev.trustledger.ledger.topology.LedgerFormats;
 import dev.trustledger.ledger.topology.LedgerTopics;
-import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.testkit.KafkaCluster;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -75,14 +71,7 @@ class AuditIT {
   }
 
   private LogAuditor auditor() {
-    return new LogAuditor(
-        new LedgerRules(
-            config.adminKeys(),
-            config.trustParams(),
-            config.replayWindowMs(),
-            config.futureSkewMs()),
-        new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey()),
-        new EventVerifier(new PublicKeyCache(10_000)));
+    return LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
   }
 
   @Test

@@ -3,14 +3,11 @@ package dev.trustledger.ledger.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.KeyFiles;
-import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.ledger.audit.AuditReport;
 import dev.trustledger.ledger.audit.LogAuditor;
 import dev.trustledger.ledger.audit.TopicLogReader;
 import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.runtime.LedgerStreamsMain;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
@@ -18,7 +15,6 @@ import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.Workload;
 import dev.trustledger.ledger.topology.LedgerFormats;
 import dev.trustledger.ledger.topology.LedgerTopics;
-import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.testkit.KafkaCluster;
 import java.io.File;
 import java.io.Writer;
@@ -123,15 +119,7 @@ class LedgerCrashIT {
       }
     }
 
-    LogAuditor auditor =
-        new LogAuditor(
-            new LedgerRules(
-                config.adminKeys(),
-                config.trustParams(),
-                config.replayWindowMs(),
-                config.futureSkewMs()),
-            new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey()),
-            new EventVerifier(new PublicKeyCache(10_000)));
+    LogAuditor auditor = LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
     AuditReport report =
         auditor.audit(
             new TopicLogReader(bootstrap, LedgerTopics.DEFAULT, LedgerFormats.singleObject())

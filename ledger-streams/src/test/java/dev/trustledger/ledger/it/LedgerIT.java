@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.RejectionReason;
-import dev.trustledger.checkpoint.NoteKey;
-import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.audit.AuditLog;
 import dev.trustledger.ledger.audit.AuditReport;
 import dev.trustledger.ledger.audit.LogAuditor;
 import dev.trustledger.ledger.audit.TopicLogReader;
 import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.runtime.LedgerRuntime;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
@@ -22,7 +19,6 @@ import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.Workload;
 import dev.trustledger.ledger.topology.LedgerFormats;
 import dev.trustledger.ledger.topology.LedgerTopics;
-import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.testkit.KafkaCluster;
 import dev.trustledger.trust.Evidence;
 import java.nio.file.Files;
@@ -103,15 +99,7 @@ class LedgerIT {
 
     // Let the interval checkpoint cover every partition's tail.
     Thread.sleep(2500);
-    LogAuditor auditor =
-        new LogAuditor(
-            new LedgerRules(
-                config.adminKeys(),
-                config.trustParams(),
-                config.replayWindowMs(),
-                config.futureSkewMs()),
-            new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey()),
-            new EventVerifier(new PublicKeyCache(10_000)));
+    LogAuditor auditor = LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
     AuditLog log =
         new TopicLogReader(bootstrap, LedgerTopics.DEFAULT, LedgerFormats.singleObject()).read();
     AuditReport report = auditor.audit(log);

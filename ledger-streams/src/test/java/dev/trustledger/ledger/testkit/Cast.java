@@ -3,11 +3,10 @@ package dev.trustledger.ledger.testkit;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.UnsignedEvent;
 import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.event.EventSigning;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
-import dev.trustledger.event.SigningBytes;
 import dev.trustledger.testutil.Fixtures;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -60,15 +59,6 @@ public final class Cast {
   /** Signs an arbitrary envelope, for events the builders refuse to make. */
   public static SignedEvent sign(
       UnsignedEvent unsigned, Ed25519PrivateKey signer, Ed25519PrivateKey pop) {
-    byte[] bytes = SigningBytes.of(unsigned);
-    return SignedEvent.newBuilder()
-        .setEventId(unsigned.getEventId())
-        .setSubjectId(unsigned.getSubjectId())
-        .setIssuedAt(unsigned.getIssuedAt())
-        .setSignerId(unsigned.getSignerId())
-        .setPayload(unsigned.getPayload())
-        .setSignature(ByteBuffer.wrap(signer.sign(bytes)))
-        .setPopSignature(pop == null ? null : ByteBuffer.wrap(pop.sign(bytes)))
-        .build();
+    return EventSigning.sign(unsigned, signer, pop);
   }
 }

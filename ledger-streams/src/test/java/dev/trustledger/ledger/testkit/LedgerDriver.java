@@ -188,15 +188,7 @@ public final class LedgerDriver implements AutoCloseable {
 
   /** An auditor with this ledger's admin and checkpoint keys. */
   public dev.trustledger.ledger.audit.LogAuditor auditor() {
-    return new dev.trustledger.ledger.audit.LogAuditor(
-        new dev.trustledger.ledger.rules.LedgerRules(
-            config.adminKeys(),
-            config.trustParams(),
-            config.replayWindowMs(),
-            config.futureSkewMs()),
-        new dev.trustledger.checkpoint.NoteKey(config.ledgerName(), LEDGER_KEY.publicKey()),
-        new dev.trustledger.ledger.verify.EventVerifier(
-            new dev.trustledger.crypto.PublicKeyCache(1000)));
+    return dev.trustledger.ledger.audit.LogAuditor.of(config, LEDGER_KEY.publicKey());
   }
 
   @Override

@@ -1,0 +1,2 @@
+/** A persistent single-node KRaft Kafka server in the JVM, for {@code ledger dev}. */
+package dev.trustledger.node.kafka;
