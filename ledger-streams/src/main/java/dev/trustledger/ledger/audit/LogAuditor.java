@@ -199,7 +199,12 @@ public final class LogAuditor {
     logAt.put(0L, log);
     long size = 0;
     long lastLedgerSeq = -1;
-    for (Located<LedgerEntry> located : entries) {
+    List<byte[]> hashes =
+        entries.parallelStream()
+            .map(l -> l.value() == null ? null : EntryHash.compute(l.value()))
+            .toList();
+    for (int i = 0; i < entries.size(); i++) {
+      Located<LedgerEntry> located = entries.get(i);
       size++;
       if (located.value() == null) {
         problems.add(
@@ -210,7 +215,7 @@ public final class LogAuditor {
       At at = new At(partition, located.offset(), located.value());
       LedgerEntry entry = located.value();
       byte[] recorded = Buffers.toArray(entry.getEntryHash());
-      byte[] computed = EntryHash.compute(entry);
+      byte[] computed = hashes.get(i);
       if (!Arrays.equals(recorded, computed)) {
         problems.add(at.problem(ENTRY_HASH, computed, recorded));
       }
