@@ -19,6 +19,7 @@ final class NodeMetrics implements LedgerMetrics {
     accepted =
         Counter.builder("ledger.events")
             .tag("outcome", "accepted")
+            .tag("reason", "none")
             .description("Inputs accepted")
             .register(registry);
     for (RejectionReason reason : RejectionReason.values()) {

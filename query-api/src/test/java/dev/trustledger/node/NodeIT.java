@@ -213,7 +213,10 @@ class NodeIT {
     assertThat(get("/healthz").status()).isEqualTo(200);
     assertThat(get("/readyz").status()).isEqualTo(200);
     Reply metrics = get("/metrics");
-    assertThat(metrics.text()).contains("ledger_events_total").contains("ledger_verify_seconds");
+    assertThat(metrics.text())
+        .contains("ledger_events_total{outcome=\"accepted\",reason=\"none\"}")
+        .contains("ledger_events_total{outcome=\"rejected\",reason=\"SELF_REPORT\"}")
+        .contains("ledger_verify_seconds");
     assertThat(get("/openapi.yaml").text()).startsWith("openapi: 3.1.0");
     assertThat(get("/").text()).contains("Trust Ledger explorer");
   }
