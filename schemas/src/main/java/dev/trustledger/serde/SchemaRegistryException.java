@@ -7,15 +7,6 @@ package dev.trustledger.serde;
 public final class SchemaRegistryException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Confluent error code: subject not found. */
-  public static final int SUBJECT_NOT_FOUND = 40401;
-
-  /** Confluent error code: schema not found. */
-  public static final int SCHEMA_NOT_FOUND = 40403;
-
-  /** Confluent error code: schema incompatible with an earlier version. */
-  public static final int INCOMPATIBLE_SCHEMA = 409;
-
   private final int status;
   private final int errorCode;
 

@@ -48,11 +48,6 @@ public final class SingleObjectFormat<T extends SpecificRecord> implements WireF
     return this;
   }
 
-  /** The 64-bit fingerprint this format writes. */
-  public long fingerprint() {
-    return ByteBuffer.wrap(header, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-  }
-
   @Override
   public byte[] encode(String topic, T value) {
     byte[] body = AvroBinary.encode(value, schema);
