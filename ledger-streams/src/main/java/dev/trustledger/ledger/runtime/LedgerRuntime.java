@@ -11,6 +11,7 @@ import dev.trustledger.ledger.topology.LedgerTopology;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -26,21 +27,34 @@ public final class LedgerRuntime implements AutoCloseable {
 
   private LedgerRuntime(KafkaStreams streams) {
     this.streams = streams;
+    // The query wrappers resolve the underlying stores on every call, so they stay valid across
+    // rebalances: look each up once instead of once per read.
+    Map<String, Object> handles = new ConcurrentHashMap<>();
     this.reader =
         new StoreLedgerReader(
             new StoreLedgerReader.Stores() {
               @Override
+              @SuppressWarnings("unchecked")
               public <K, V> ReadOnlyKeyValueStore<K, V> keyValue(String name) {
-                return streams.store(
-                    StoreQueryParameters.fromNameAndType(
-                        name, QueryableStoreTypes.<K, V>keyValueStore()));
+                return (ReadOnlyKeyValueStore<K, V>)
+                    handles.computeIfAbsent(
+                        name,
+                        n ->
+                            streams.store(
+                                StoreQueryParameters.fromNameAndType(
+                                    n, QueryableStoreTypes.<K, V>keyValueStore())));
               }
 
               @Override
+              @SuppressWarnings("unchecked")
               public <K, V> ReadOnlyWindowStore<K, V> window(String name) {
-                return streams.store(
-                    StoreQueryParameters.fromNameAndType(
-                        name, QueryableStoreTypes.<K, V>windowStore()));
+                return (ReadOnlyWindowStore<K, V>)
+                    handles.computeIfAbsent(
+                        name,
+                        n ->
+                            streams.store(
+                                StoreQueryParameters.fromNameAndType(
+                                    n, QueryableStoreTypes.<K, V>windowStore())));
               }
             });
   }
