@@ -380,7 +380,7 @@ public final class LogAuditor {
       if (!accept.facts().equals(entry.getFacts())) {
         problems.add(at.problem(FACTS, accept.facts(), entry.getFacts()));
       }
-      directory.apply(event, accept, entry.getLedgerTime());
+      directory.apply(event, accept, entry);
       String cause = Hex.encode(Buffers.toArray(entry.getEntryHash()));
       for (String agent : accept.cascade()) {
         expectedCascade.addLast(new String[] {agent, cause});

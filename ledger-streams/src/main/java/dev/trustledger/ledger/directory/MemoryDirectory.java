@@ -59,7 +59,8 @@ public final class MemoryDirectory implements MutableDirectory {
   }
 
   @Override
-  public void recordAccepted(String subjectId, String eventId, long t) {
+  public void recordAccepted(
+      String subjectId, String eventId, long t, long seq, java.nio.ByteBuffer entryHash) {
     accepted.computeIfAbsent(subjectId + "/" + eventId, k -> new ArrayList<>()).add(t);
   }
 

@@ -8,6 +8,7 @@ import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.rules.MutableDirectory;
 import dev.trustledger.ledger.topology.StoreNames;
 import dev.trustledger.trust.Evidence;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -78,11 +79,17 @@ public final class WritableStoreDirectory implements MutableDirectory {
   }
 
   @Override
-  public void recordAccepted(String subjectId, String eventId, long t) {
+  public void recordAccepted(
+      String subjectId, String eventId, long t, long seq, ByteBuffer entryHash) {
     putOutcome(
         subjectId,
         eventId,
-        EventOutcome.newBuilder().setStatus(OutcomeStatus.ACCEPTED).setLedgerTime(t).build());
+        EventOutcome.newBuilder()
+            .setStatus(OutcomeStatus.ACCEPTED)
+            .setSeq(seq)
+            .setEntryHash(entryHash)
+            .setLedgerTime(t)
+            .build());
   }
 
   /** Stores the outcome of an event at its ledger time (replacing one stored at that time). */

@@ -180,22 +180,13 @@ final class SequencerProcessor implements Processor<String, VerifiedEvent, Strin
   }
 
   private void accept(SignedEvent event, Decision.Accept decision, long t) {
-    directory.apply(event, decision, t);
+    LedgerEntry entry = append(event.getSubjectId(), event, decision.facts(), t);
+    directory.apply(event, decision, entry);
     registeredKey(event)
         .ifPresent(
             key ->
                 context.forward(
                     new Record<>(event.getSubjectId(), new Output(topics.keys(), -1, key), t)));
-    LedgerEntry entry = append(event.getSubjectId(), event, decision.facts(), t);
-    directory.putOutcome(
-        event.getSubjectId(),
-        event.getEventId(),
-        EventOutcome.newBuilder()
-            .setStatus(OutcomeStatus.ACCEPTED)
-            .setSeq(entry.getSeq())
-            .setEntryHash(entry.getEntryHash())
-            .setLedgerTime(t)
-            .build());
     for (String agentId : decision.cascade()) {
       DerivedEvent derived =
           DerivedEvent.newBuilder()

@@ -33,7 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,10 +53,7 @@ class AuditIT {
         new LedgerConfig(
             LedgerSetup.config(
                 cluster.bootstrapServers(), Files.createTempDirectory("audit-it"), "audit-it"));
-    ledger = LedgerRuntime.start(config, LedgerDriver.LEDGER_KEY, Map.of());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> ledger.streams().state() == KafkaStreams.State.RUNNING);
+    ledger = LedgerSetup.startRuntime(config);
   }
 
   @AfterAll

@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,10 +46,7 @@ class LedgerIT {
     cluster = KafkaCluster.start(1);
     Path state = Files.createTempDirectory("ledger-it");
     config = new LedgerConfig(LedgerSetup.config(cluster.bootstrapServers(), state, "ledger-it"));
-    ledger = LedgerRuntime.start(config, LedgerDriver.LEDGER_KEY, Map.of());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> ledger.streams().state() == KafkaStreams.State.RUNNING);
+    ledger = LedgerSetup.startRuntime(config);
   }
 
   @AfterAll

@@ -3,15 +3,19 @@ package dev.trustledger.ledger.testkit;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.runtime.LedgerRuntime;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.serde.SingleObjectFormat;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.Awaitility;
 
 /** Configuration and publishing shared by the broker integration tests. */
 public final class LedgerSetup {
@@ -33,6 +37,15 @@ public final class LedgerSetup {
     values.put(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 500);
     values.put(LedgerConfig.CHECKPOINT_INTERVAL_MS_CONFIG, 1000L);
     return values;
+  }
+
+  /** Starts the ledger on a cluster and waits until its topology runs. */
+  public static LedgerRuntime startRuntime(LedgerConfig config) throws Exception {
+    LedgerRuntime ledger = LedgerRuntime.start(config, LedgerDriver.LEDGER_KEY, Map.of());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> ledger.streams().state() == KafkaStreams.State.RUNNING);
+    return ledger;
   }
 
   /**
