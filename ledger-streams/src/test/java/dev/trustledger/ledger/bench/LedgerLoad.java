@@ -12,6 +12,7 @@ import dev.trustledger.ledger.runtime.LedgerRuntime;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.ledger.testkit.OutputCounter;
+import dev.trustledger.ledger.testkit.RecordCounter;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.serde.SingleObjectFormat;
 import dev.trustledger.testkit.KafkaCluster;
@@ -141,9 +142,16 @@ public final class LedgerLoad {
         while (ledger.streams().state() != KafkaStreams.State.RUNNING) {
           Thread.sleep(100);
         }
-        long done = run("sponsors", sponsorEvents, producer, outputs, 0);
-        done = run("agent registrations", agentEvents, producer, outputs, done);
-        run("behaviour reports", reportEvents, producer, outputs, done);
+        RecordCounter records = new RecordCounter(bootstrap);
+        long done = run("sponsors", sponsorEvents, producer, outputs, 0, records);
+        done = run("agent registrations", agentEvents, producer, outputs, done, records);
+        done = run("behaviour reports", reportEvents, producer, outputs, done, records);
+        int single = Integer.getInteger("load.single", 0);
+        if (single > 0) {
+          done = oneAtATime(single, agentKeys, now, producer, outputs, done, records);
+        }
+        idle(records, Long.getLong("load.idleMs", 0L));
+        records.close();
         System.out.printf(
             "raw Ed25519 verify, 2 threads (after): %.0f/s%n", rawVerifyRate(2, 5_000));
         System.out.printf("rejections: %d %s%n", outputs.rejections(), outputs.reasons());
@@ -162,8 +170,10 @@ public final class LedgerLoad {
       List<byte[][]> events,
       KafkaProducer<String, byte[]> producer,
       OutputCounter outputs,
-      long before)
-      throws InterruptedException {
+      long before,
+      RecordCounter records)
+      throws Exception {
+    Map<String, Long> recordsBefore = records.snapshot();
     java.lang.management.ThreadMXBean threads =
         java.lang.management.ManagementFactory.getThreadMXBean();
     Map<String, Long> cpuBefore = streamThreadCpu(threads);
@@ -195,7 +205,70 @@ public final class LedgerLoad {
     System.out.printf(
         "%s: %d events, published in %.1f s, all committed in %.1f s: %.0f events/s end to end%n",
         phase, events.size(), (published - start) / 1e9, seconds, events.size() / seconds);
+    // Let the last transaction's markers and offset commits land before counting.
+    Thread.sleep(1000);
+    printRecords(phase, RecordCounter.delta(recordsBefore, records.snapshot()), events.size());
     return target;
+  }
+
+  private static void printRecords(String phase, Map<String, Long> delta, long events) {
+    System.out.printf("  Kafka records written per event (%s), by topic:%n", phase);
+    RecordCounter.perEvent(delta, events, LedgerPublisher.EVENTS_TOPIC)
+        .forEach(System.out::println);
+  }
+
+  /** Reports sent one at a time, each after the previous one's outcome is committed. */
+  private static long oneAtATime(
+      int n,
+      Ed25519PrivateKey[] agentKeys,
+      long now,
+      KafkaProducer<String, byte[]> producer,
+      OutputCounter outputs,
+      long before,
+      RecordCounter records)
+      throws Exception {
+    SingleObjectFormat<SignedEvent> format = SingleObjectFormat.of(SignedEvent.getClassSchema());
+    Map<String, Long> recordsBefore = records.snapshot();
+    long start = System.nanoTime();
+    long done = before;
+    for (int i = 0; i < n; i++) {
+      Ed25519PrivateKey reporter = agentKeys[i % agentKeys.length];
+      Ed25519PrivateKey subject = agentKeys[(i + 1) % agentKeys.length];
+      SignedEvent e =
+          Events.report(Signer.agent(subject).id(), "single-" + i, 80, Severity.LOW, "load")
+              .eventId("single-" + i)
+              .issuedAt(now)
+              .sign(Signer.agent(reporter));
+      producer.send(
+          new ProducerRecord<>(
+              LedgerPublisher.EVENTS_TOPIC,
+              e.getSubjectId(),
+              format.encode(LedgerPublisher.EVENTS_TOPIC, e)));
+      producer.flush();
+      done++;
+      while (outputs.outcomes() < done) {
+        Thread.sleep(1);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "reports one at a time: %d events in %.1f s, %.1f ms each from publish to committed outcome%n",
+        n, seconds, 1000 * seconds / n);
+    Thread.sleep(1000);
+    printRecords("one at a time", RecordCounter.delta(recordsBefore, records.snapshot()), n);
+    return done;
+  }
+
+  /** What an idle ledger writes in {@code millis}. */
+  private static void idle(RecordCounter records, long millis) throws Exception {
+    if (millis <= 0) {
+      return;
+    }
+    Thread.sleep(3000);
+    Map<String, Long> before = records.snapshot();
+    Thread.sleep(millis);
+    Map<String, Long> delta = RecordCounter.delta(before, records.snapshot());
+    System.out.printf("idle for %d ms: records written %s%n", millis, delta);
   }
 
   /** Reads the whole log back and audits it, beside the raw verify rate. */
