@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.serde.WireFormat;
-import dev.trustledger.trust.TrustParams;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -44,7 +43,6 @@ public final class ApiApp {
       EventSink sink,
       WireFormat<SignedEvent> avroEvents,
       StoreLocator locator,
-      TrustParams params,
       Clock clock,
       BooleanSupplier ready,
       PrometheusMeterRegistry metrics,
@@ -61,13 +59,7 @@ public final class ApiApp {
     ObjectMapper json = mapper();
     LedgerApi api =
         new LedgerApi(
-            deps.reader(),
-            deps.keys(),
-            deps.sink(),
-            deps.avroEvents(),
-            deps.params(),
-            deps.clock(),
-            json);
+            deps.reader(), deps.keys(), deps.sink(), deps.avroEvents(), deps.clock(), json);
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");

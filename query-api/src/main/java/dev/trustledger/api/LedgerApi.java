@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustledger.avro.Checkpoint;
-import dev.trustledger.avro.EventOutcome;
+import dev.trustledger.avro.EntryRef;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.OutcomeStatus;
-import dev.trustledger.avro.Principal;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.crypto.Ed25519PublicKey;
@@ -20,12 +18,14 @@ import dev.trustledger.event.EventIds;
 import dev.trustledger.event.Messages;
 import dev.trustledger.id.PrincipalIds;
 import dev.trustledger.json.AvroJson;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.DecisionStatus;
+import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.ledger.verify.Rejected;
 import dev.trustledger.serde.SerdeException;
 import dev.trustledger.serde.WireFormat;
-import dev.trustledger.trust.TrustParams;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -59,7 +59,6 @@ final class LedgerApi {
       KeyDirectory keys,
       EventSink sink,
       WireFormat<SignedEvent> avroEvents,
-      TrustParams params,
       Clock clock,
       ObjectMapper json) {
     this.reader = reader;
@@ -68,7 +67,7 @@ final class LedgerApi {
     this.avroEvents = avroEvents;
     this.clock = clock;
     this.json = json;
-    this.agents = new AgentViews(reader, params);
+    this.agents = new AgentViews(reader);
   }
 
   void getAgent(Context ctx) {
@@ -84,7 +83,7 @@ final class LedgerApi {
     }
     long from = longParam(ctx, "from_seq", 0, 0, Long.MAX_VALUE - 1);
     int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-    if (reader.head(id).isEmpty()) {
+    if (reader.principal(id).isEmpty() && !isLedger(id)) {
       throw ApiException.notFound("chain of", id);
     }
     List<LedgerEntry> entries = reader.entries(id, from, limit);
@@ -103,7 +102,11 @@ final class LedgerApi {
 
   void getSponsor(Context ctx) {
     String id = principalId(ctx, "id", PrincipalKind.SPONSOR);
-    Principal p = reader.principal(id).orElseThrow(() -> ApiException.notFound("sponsor", id));
+    PrincipalState p =
+        reader
+            .principal(id)
+            .filter(s -> s.getKind() == PrincipalKind.SPONSOR)
+            .orElseThrow(() -> ApiException.notFound("sponsor", id));
     ctx.json(
         new Views.Sponsor(
             id,
@@ -112,11 +115,7 @@ final class LedgerApi {
             AgentViews.status(p.getStatus()),
             Base64Url.encode(Buffers.toArray(p.getPublicKey())),
             p.getCreatedAt(),
-            reader
-                .head(id)
-                .map(
-                    h -> new Views.Chain(h.getSeq(), Hex.encode(Buffers.toArray(h.getEntryHash()))))
-                .orElse(null)));
+            AgentViews.chain(p)));
   }
 
   void getSponsorAgents(Context ctx) {
@@ -221,32 +220,86 @@ final class LedgerApi {
       throw ApiException.badRequest(
           "invalid-id", "event id must be 1-64 characters of [A-Za-z0-9._:-]");
     }
-    Optional<EventOutcome> outcome = reader.outcome(subject, eventId);
-    if (outcome.isEmpty()) {
-      ctx.json(new Views.EventStatus(subject, eventId, "pending", null, null, null, null, null));
+    byte[] wanted = null;
+    String hashParam = ctx.queryParam("event_hash");
+    if (hashParam != null) {
+      try {
+        wanted = Hex.decode(hashParam);
+      } catch (IllegalArgumentException e) {
+        wanted = null;
+      }
+      if (wanted == null || wanted.length != 32) {
+        throw ApiException.badRequest(
+            "invalid-parameter", "event_hash must be 64 lowercase hex digits");
+      }
+    }
+    List<Decision> decisions = reader.decisions(subject, eventId);
+    Decision chosen = null;
+    for (Decision d : decisions) {
+      boolean matches =
+          wanted == null || java.util.Arrays.equals(Buffers.toArray(d.getEventHash()), wanted);
+      if (matches && (chosen == null || d.getStatus() == DecisionStatus.ACCEPTED)) {
+        chosen = d;
+      }
+      if (matches && wanted == null && d.getStatus() == DecisionStatus.ACCEPTED) {
+        break;
+      }
+    }
+    List<Views.Decided> others = new java.util.ArrayList<>();
+    for (Decision d : decisions) {
+      if (d != chosen) {
+        others.add(decided(d));
+      }
+    }
+    if (chosen == null) {
+      ctx.json(
+          new Views.EventStatus(
+              subject, eventId, "pending", hashParam, null, null, null, null, null, null, null,
+              others));
       return;
     }
-    EventOutcome o = outcome.get();
+    Views.Decided d = decided(chosen);
     ctx.json(
-        o.getStatus() == OutcomeStatus.ACCEPTED
-            ? new Views.EventStatus(
-                subject,
-                eventId,
-                "accepted",
-                o.getSeq(),
-                o.getEntryHash() == null ? null : Hex.encode(Buffers.toArray(o.getEntryHash())),
-                null,
-                null,
-                o.getLedgerTime())
-            : new Views.EventStatus(
-                subject,
-                eventId,
-                "rejected",
-                null,
-                null,
-                o.getReason().name(),
-                o.getDetail(),
-                o.getLedgerTime()));
+        new Views.EventStatus(
+            subject,
+            eventId,
+            d.status(),
+            d.eventHash(),
+            d.seq(),
+            d.entryHash(),
+            d.ledgerSeq(),
+            d.reason(),
+            d.detail(),
+            d.duplicateOf(),
+            d.ledgerTime(),
+            others));
+  }
+
+  private static boolean isLedger(String id) {
+    return PrincipalIds.kindOf(id).filter(k -> k == PrincipalKind.LEDGER).isPresent();
+  }
+
+  private static Views.Decided decided(Decision d) {
+    boolean accepted = d.getStatus() == DecisionStatus.ACCEPTED;
+    EntryRef e = d.getEntry();
+    Views.EntryRefView ref =
+        e == null
+            ? null
+            : new Views.EntryRefView(
+                e.getSubjectId(),
+                e.getSeq(),
+                Hex.encode(Buffers.toArray(e.getEntryHash())),
+                e.getLedgerSeq());
+    return new Views.Decided(
+        Hex.encode(Buffers.toArray(d.getEventHash())),
+        accepted ? "accepted" : "rejected",
+        accepted && ref != null ? ref.seq() : null,
+        accepted && ref != null ? ref.entryHash() : null,
+        accepted && ref != null ? ref.ledgerSeq() : null,
+        accepted ? null : d.getReason().name(),
+        accepted ? null : d.getDetail(),
+        accepted ? null : ref,
+        d.getLedgerTime());
   }
 
   void getCheckpoints(Context ctx) {

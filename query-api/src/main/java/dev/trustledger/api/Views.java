@@ -52,16 +52,40 @@ public final class Views {
 
   public record Accepted(String eventId, String subjectId, String statusUrl) {}
 
+  /** Where an entry stands. */
+  public record EntryRefView(String subjectId, long seq, String entryHash, long ledgerSeq) {}
+
+  /** One decision about one event. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Decided(
+      String eventHash,
+      String status,
+      Long seq,
+      String entryHash,
+      Long ledgerSeq,
+      String reason,
+      String detail,
+      EntryRefView duplicateOf,
+      Long ledgerTime) {}
+
+  /**
+   * What the ledger decided about an event: the one named by {@code event_hash}, or else the one
+   * that holds the id; {@code others} are the other events sent under the same id.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record EventStatus(
       String subjectId,
       String eventId,
       String status,
+      String eventHash,
       Long seq,
       String entryHash,
+      Long ledgerSeq,
       String reason,
       String detail,
-      Long ledgerTime) {}
+      EntryRefView duplicateOf,
+      Long ledgerTime,
+      List<Decided> others) {}
 
   public record CheckpointView(
       int partition, String origin, long size, String logHash, long createdAt, String note) {}

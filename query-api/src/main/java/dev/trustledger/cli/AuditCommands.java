@@ -8,23 +8,23 @@ import dev.trustledger.crypto.CryptoException;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.KeyFiles;
 import dev.trustledger.encoding.Base64Url;
+import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.audit.AuditLog;
 import dev.trustledger.ledger.audit.AuditReport;
 import dev.trustledger.ledger.audit.ExportFile;
 import dev.trustledger.ledger.audit.LogAuditor;
 import dev.trustledger.ledger.audit.Problem;
 import dev.trustledger.ledger.audit.TopicLogReader;
-import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.LedgerTopics;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import dev.trustledger.trust.Evidence;
 import dev.trustledger.trust.TrustModel;
+import dev.trustledger.trust.TrustParams;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,25 +61,23 @@ final class AuditCommands {
     @Option(
         names = "--ledger-key",
         required = true,
-        description = "The ledger's public key (SPKI PEM file) that signs checkpoints.")
-    Path ledgerKey;
-
-    @Option(
-        names = "--ledger-name",
-        required = true,
-        description = "The ledger's name (checkpoint origin and key name).")
-    String ledgerName;
+        description =
+            "The ledger's public key (SPKI PEM file, or base64url raw): the one thing the audit"
+                + " trusts. The genesis entry must be signed by it; it gives the ledger's name,"
+                + " admins and parameters.")
+    String ledgerKey;
 
     @Option(
         names = "--admin-key",
-        description = "An admin's public key, base64url raw or a PEM file (repeatable).")
+        description =
+            "An admin key (SPKI PEM file or base64url raw) the genesis must name (repeatable):"
+                + " pins the admins instead of taking them from the log.")
     List<String> adminKeys = List.of();
 
     @Option(
-        names = "--config",
-        description =
-            "The ledger's configuration (trust parameters, replay window), if not the defaults.")
-    Path config;
+        names = "--schema-registry-url",
+        description = "Schema registry of a ledger that uses the Confluent wire format.")
+    String registryUrl;
 
     @Option(
         names = "--compare-url",
@@ -99,11 +97,7 @@ final class AuditCommands {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Map<String, Object> overrides = new HashMap<>();
-      overrides.put(LedgerConfig.ADMIN_PUBLIC_KEYS_CONFIG, String.join(",", adminKeysBase64()));
-      overrides.put(LedgerConfig.LEDGER_NAME_CONFIG, ledgerName);
-      LedgerConfig cfg = ConfigLoader.load(config, Map.of(), overrides);
-      LogAuditor auditor = LogAuditor.of(cfg, publicKey(ledgerKey.toString()));
+      LogAuditor auditor = LogAuditor.of(publicKey(ledgerKey));
       long start = System.nanoTime();
       AuditLog log;
       if (source.file != null) {
@@ -117,9 +111,7 @@ final class AuditCommands {
         Brokers.requireReachable(source.bootstrap, 15);
         log =
             new TopicLogReader(
-                    source.bootstrap,
-                    LedgerTopics.DEFAULT,
-                    LedgerFormats.of(cfg.getString(LedgerConfig.SCHEMA_REGISTRY_URL_CONFIG)))
+                    source.bootstrap, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl))
                 .onProgress(n -> err.printf("read %,d records%n", n).flush())
                 .read();
       }
@@ -130,15 +122,26 @@ final class AuditCommands {
       }
       AuditReport report = auditor.audit(log);
       List<Problem> problems = new ArrayList<>(report.problems());
-      if (compareUrl != null) {
-        problems.addAll(compare(report, compareUrl, cfg));
+      problems.addAll(pinnedAdmins(report));
+      if (compareUrl != null && report.parameters() != null) {
+        problems.addAll(
+            compare(report, compareUrl, TrustParams.of(report.parameters().getTrust())));
       }
       if (json) {
         out.println(toJson(report, problems, readSeconds).toPrettyString());
       } else {
+        if (report.parameters() != null) {
+          out.printf(
+              "ledger %s (%s)%n",
+              report.parameters().getLedgerName(), Signer.ledgerId(publicKey(ledgerKey)));
+        }
         out.printf(
-            "entries %,d, subjects %,d, partitions %d, checkpoints verified %d%n",
-            report.entries(), report.subjects(), report.partitions(), report.checkpoints());
+            "entries %,d, rejections %,d, subjects %,d, partitions %d, checkpoints verified %d%n",
+            report.entries(),
+            report.rejections(),
+            report.subjects(),
+            report.partitions(),
+            report.checkpoints());
         out.printf(
             "verified in %.2f s (%,.0f entries/s), read in %.1f s%n",
             report.elapsed().toNanos() / 1e9, report.entriesPerSecond(), readSeconds);
@@ -153,12 +156,23 @@ final class AuditCommands {
       return problems.isEmpty() ? ExitCodes.OK : ExitCodes.NO;
     }
 
-    private List<String> adminKeysBase64() {
-      List<String> out = new ArrayList<>();
-      for (String k : adminKeys) {
-        out.add(Base64Url.encode(publicKey(k).raw()));
+    /** The admins the genesis names must be those given with --admin-key, if any were. */
+    private List<Problem> pinnedAdmins(AuditReport report) {
+      if (adminKeys.isEmpty() || report.parameters() == null) {
+        return List.of();
       }
-      return out;
+      java.util.Set<String> want = new java.util.TreeSet<>();
+      adminKeys.forEach(k -> want.add(Base64Url.encode(publicKey(k).raw())));
+      java.util.Set<String> found = new java.util.TreeSet<>();
+      report
+          .parameters()
+          .getAdminPublicKeys()
+          .forEach(k -> found.add(Base64Url.encode(dev.trustledger.encoding.Buffers.toArray(k))));
+      return want.equals(found)
+          ? List.of()
+          : List.of(
+              new Problem(
+                  Problem.Kind.GENESIS, -1, -1, "", -1, "admins " + want, "admins " + found));
     }
 
     private static Ed25519PublicKey publicKey(String fileOrBase64) {
@@ -175,7 +189,7 @@ final class AuditCommands {
     }
 
     /** Compares the recomputed trust of every agent with a running node's answer. */
-    private static List<Problem> compare(AuditReport report, String url, LedgerConfig cfg) {
+    private static List<Problem> compare(AuditReport report, String url, TrustParams params) {
       HttpLedger node = new HttpLedger(url, Duration.ofSeconds(10));
       List<Problem> out = new ArrayList<>();
       for (Map.Entry<String, Evidence> e : report.trust().entrySet()) {
@@ -197,7 +211,7 @@ final class AuditCommands {
         double expected =
             body.get("status").asText().equals("revoked")
                 ? 0
-                : TrustModel.evaluate(e.getValue(), asOf, cfg.trustParams()).trust();
+                : TrustModel.evaluate(e.getValue(), asOf, params).trust();
         double served = body.get("trust").asDouble();
         if (Math.abs(expected - served) > 1e-9) {
           out.add(
@@ -219,6 +233,7 @@ final class AuditCommands {
       ObjectNode root = mapper.createObjectNode();
       root.put("ok", problems.isEmpty());
       root.put("entries", report.entries());
+      root.put("rejections", report.rejections());
       root.put("subjects", report.subjects());
       root.put("partitions", report.partitions());
       root.put("checkpoints_verified", report.checkpoints());
@@ -243,28 +258,29 @@ final class AuditCommands {
   @Command(
       name = "export",
       description =
-          "Write the log (entries, checkpoints, rejections) to a JSON Lines file that 'ledger audit --file' verifies offline.",
+          "Write the log (entries, checkpoints, rejections and the inputs still on ledger.events) to a JSON Lines file that 'ledger audit --file' verifies offline.",
       mixinStandardHelpOptions = true)
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--bootstrap", required = true)
+    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
     String bootstrap;
 
-    @Option(names = "--out", required = true)
+    @Option(names = "--out", required = true, description = "The file to write.")
     Path out;
 
-    @Option(names = "--ledger-name", defaultValue = "trustledger.local")
-    String ledgerName;
+    @Option(
+        names = "--schema-registry-url",
+        description = "Schema registry of a ledger that uses the Confluent wire format.")
+    String registryUrl;
 
     @Override
     public Integer call() throws Exception {
       Brokers.requireReachable(bootstrap, 15);
-      List<ExportFile.Line> lines =
-          new TopicLogReader(bootstrap, LedgerTopics.DEFAULT, LedgerFormats.singleObject())
-              .readForExport();
-      ExportFile.write(out, ledgerName, lines);
-      spec.commandLine().getOut().printf("wrote %,d records to %s%n", lines.size(), out);
+      AuditLog log =
+          new TopicLogReader(bootstrap, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl)).read();
+      long lines = ExportFile.write(out, log, System.currentTimeMillis());
+      spec.commandLine().getOut().printf("wrote %,d records to %s%n", lines, out);
       return ExitCodes.OK;
     }
   }

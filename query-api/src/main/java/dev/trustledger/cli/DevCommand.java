@@ -84,8 +84,6 @@ final class DevCommand implements Callable<Integer> {
     values.put(LedgerConfig.LEDGER_KEY_FILE_CONFIG, keys.resolve("ledger.key").toString());
     values.put(LedgerConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
     values.put(LedgerConfig.HTTP_PORT_CONFIG, port);
-    values.put(LedgerConfig.EVENTS_PARTITIONS_CONFIG, 3);
-    values.put(LedgerConfig.ENTRIES_PARTITIONS_CONFIG, 3);
     LedgerConfig config = ConfigLoader.load(null, Map.of(), values);
     LedgerNode node;
     try {
@@ -104,8 +102,14 @@ final class DevCommand implements Callable<Integer> {
             },
             "ledger-dev-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    if (!node.awaitReady(Duration.ofSeconds(120))) {
-      out.println("the node did not become ready within 120 s; see the log");
+    try {
+      if (!node.awaitReady(Duration.ofSeconds(120))) {
+        out.println("the node did not become ready within 120 s; see the log");
+      }
+    } catch (IllegalStateException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      hook.run();
+      throw new CliException(ExitCodes.ENVIRONMENT, e.getMessage());
     }
     out.println();
     out.println("Trust Ledger is running (ledger name " + LEDGER_NAME + ")");

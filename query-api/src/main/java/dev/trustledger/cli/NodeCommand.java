@@ -48,7 +48,11 @@ final class NodeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       spec.commandLine().getOut().println("ledger node on " + node.url());
       spec.commandLine().getOut().flush();
-      stop.await();
+      while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (node.fatalError().isPresent()) {
+          throw new CliException(ExitCodes.ENVIRONMENT, node.fatalError().get());
+        }
+      }
     }
     return ExitCodes.OK;
   }

@@ -2,7 +2,9 @@ package dev.trustledger.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.encoding.Hex;
 import dev.trustledger.event.EventDraft;
+import dev.trustledger.event.EventHashes;
 import dev.trustledger.json.AvroJson;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.serde.SingleObjectFormat;
@@ -58,8 +60,13 @@ final class PublishOptions {
     if (noWait) {
       return ExitCodes.OK;
     }
-    String statusUrl = answer.body().get("status_url").asText();
+    // Ask about this very event (its hash), not whatever else was sent under its id.
+    String statusUrl =
+        answer.body().get("status_url").asText()
+            + "?event_hash="
+            + Hex.encode(EventHashes.of(event));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long pause = 20;
     while (System.nanoTime() < deadline) {
       HttpLedger.Answer status = node.get(statusUrl);
       JsonNode body = status.body();
@@ -68,6 +75,8 @@ final class PublishOptions {
         out.println(
             "accepted: seq "
                 + body.get("seq").asLong()
+                + ", ledger_seq "
+                + body.get("ledger_seq").asLong()
                 + ", entry "
                 + body.get("entry_hash").asText());
         return ExitCodes.OK;
@@ -77,7 +86,8 @@ final class PublishOptions {
             "rejected: " + body.get("reason").asText() + " (" + body.path("detail").asText() + ")");
         return ExitCodes.NO;
       }
-      sleep(200);
+      sleep(pause);
+      pause = Math.min(200, pause * 2);
     }
     out.println("still pending after " + timeoutSeconds + " s; check " + url + statusUrl);
     return ExitCodes.UNREACHABLE;

@@ -9,9 +9,9 @@ import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.runtime.LedgerRuntime;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.StoreNames;
+import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.publish.LedgerPublisher;
+import dev.trustledger.topic.LedgerFormats;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -92,7 +92,6 @@ public final class LedgerNode implements AutoCloseable {
             publisher::publish,
             formats.events(),
             locator,
-            config.trustParams(),
             Clock.systemUTC(),
             () ->
                 streams.state() == KafkaStreams.State.RUNNING
@@ -123,8 +122,10 @@ public final class LedgerNode implements AutoCloseable {
   }
 
   /**
-   * Admin keys from configuration, principals' keys from the global key store, or from the
-   * directory itself when this node holds it (the global store follows it by a few ms).
+   * Signer keys for the API's first check of a posted event: the global key store (admins and
+   * registered principals, as the ledger published them), then the directory itself when this node
+   * holds it (the global store follows it by a few ms), then the configured admins (before the
+   * genesis is written). The sequencer checks again with the keys of its own state.
    */
   private static KeyDirectory keys(
       Map<String, Ed25519PublicKey> admins,
@@ -132,22 +133,25 @@ public final class LedgerNode implements AutoCloseable {
       LedgerRuntime runtime,
       StoreLocator locator) {
     return id -> {
-      Ed25519PublicKey admin = admins.get(id);
-      if (admin != null) {
-        return Optional.of(admin.raw());
-      }
       ReadOnlyKeyValueStore<String, byte[]> store =
           streams.store(
               StoreQueryParameters.fromNameAndType(
                   StoreNames.SIGNER_KEYS, QueryableStoreTypes.<String, byte[]>keyValueStore()));
       byte[] key = store.get(id);
-      if (key != null || locator.locate().kind() != StoreLocator.Location.Kind.LOCAL) {
-        return Optional.ofNullable(key);
+      if (key != null) {
+        return Optional.of(key);
       }
-      return runtime
-          .reader()
-          .principal(id)
-          .map(p -> dev.trustledger.encoding.Buffers.toArray(p.getPublicKey()));
+      if (locator.locate().kind() == StoreLocator.Location.Kind.LOCAL) {
+        Optional<byte[]> local =
+            runtime
+                .reader()
+                .principal(id)
+                .map(p -> dev.trustledger.encoding.Buffers.toArray(p.getPublicKey()));
+        if (local.isPresent()) {
+          return local;
+        }
+      }
+      return Optional.ofNullable(admins.get(id)).map(Ed25519PublicKey::raw);
     };
   }
 
@@ -182,10 +186,25 @@ public final class LedgerNode implements AutoCloseable {
     return runtime.streams();
   }
 
-  /** Waits until the stores can be queried (locally or through another node). */
+  /**
+   * Why the ledger stopped for good, when it did (e.g. a configuration that contradicts the log).
+   */
+  public Optional<String> fatalError() {
+    return runtime.fatalError();
+  }
+
+  /**
+   * Waits until the stores can be queried (locally or through another node).
+   *
+   * @throws IllegalStateException when the ledger stops for good while starting
+   */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
+      Optional<String> fatal = runtime.fatalError();
+      if (fatal.isPresent()) {
+        throw new IllegalStateException(fatal.get());
+      }
       if (runtime.streams().state() == KafkaStreams.State.RUNNING
           && locate(runtime.streams(), self).kind() != StoreLocator.Location.Kind.UNAVAILABLE) {
         return true;

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.EntryFacts;
-import dev.trustledger.avro.EventOutcome;
-import dev.trustledger.avro.OutcomeStatus;
-import dev.trustledger.avro.Principal;
+import dev.trustledger.avro.EntryRef;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.PrincipalStatus;
 import dev.trustledger.avro.RejectionReason;
@@ -21,10 +19,12 @@ import dev.trustledger.event.Events;
 import dev.trustledger.event.Messages;
 import dev.trustledger.event.Signer;
 import dev.trustledger.json.AvroJson;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.DecisionStatus;
+import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.serde.SingleObjectFormat;
 import dev.trustledger.testutil.Fixtures;
 import dev.trustledger.trust.Evidence;
-import dev.trustledger.trust.TrustParams;
 import io.javalin.Javalin;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -52,13 +52,13 @@ class ApiRoutesTest {
   Javalin app;
   ApiClient client;
 
-  static Principal principal(
+  static PrincipalState principal(
       Ed25519PrivateKey key,
       PrincipalKind kind,
       PrincipalStatus status,
       String sponsor,
       String parent) {
-    return Principal.newBuilder()
+    return PrincipalState.newBuilder()
         .setId(new Signer(kind, key).id())
         .setKind(kind)
         .setPublicKey(ByteBuffer.wrap(key.publicKey().raw()))
@@ -69,6 +69,10 @@ class ApiRoutesTest {
         .setContact(kind == PrincipalKind.SPONSOR ? "ops@example.org" : null)
         .setCapabilities(List.of("invoices:read"))
         .setCreatedAt(NOW - 1000)
+        .setTrust(kind == PrincipalKind.AGENT ? Evidence.registered(NOW - 1000).toAvro() : null)
+        .setChainSeq(-1)
+        .setChainHead(ByteBuffer.wrap(new byte[32]))
+        .setChainLedgerSeq(-1)
         .build();
   }
 
@@ -80,7 +84,7 @@ class ApiRoutesTest {
     ledger.add(principal(CHILD, PrincipalKind.AGENT, PrincipalStatus.ACTIVE, ACME_ID, BOT_ID));
     ledger.add(principal(GONE, PrincipalKind.AGENT, PrincipalStatus.REVOKED, ACME_ID, null));
     // bot has strong negative evidence; child has none, so its effective trust is bot's.
-    ledger.evidence.put(BOT_ID, new Evidence(0.5, 6.0, NOW - 1000, NOW - 1000, 1, 3));
+    ledger.setEvidence(BOT_ID, new Evidence(0.5, 6.0, NOW - 1000, NOW - 1000, 1, 3));
     for (long seq = 0; seq < 3; seq++) {
       ledger.addEntry(
           EntryHash.seal(
@@ -98,18 +102,27 @@ class ApiRoutesTest {
                   .setFacts(EntryFacts.newBuilder().setStatusAfter(PrincipalStatus.ACTIVE).build())
                   .build()));
     }
-    ledger.outcomes.put(
-        BOT_ID + "/r1",
-        EventOutcome.newBuilder()
-            .setStatus(OutcomeStatus.ACCEPTED)
-            .setSeq(1L)
-            .setEntryHash(ByteBuffer.wrap(new byte[32]))
+    ledger.decide(
+        BOT_ID,
+        "r1",
+        Decision.newBuilder()
+            .setEventHash(ByteBuffer.wrap(new byte[32]))
+            .setStatus(DecisionStatus.ACCEPTED)
+            .setEntry(
+                EntryRef.newBuilder()
+                    .setSubjectId(BOT_ID)
+                    .setSeq(1)
+                    .setEntryHash(ByteBuffer.wrap(new byte[32]))
+                    .setLedgerSeq(1)
+                    .build())
             .setLedgerTime(NOW)
             .build());
-    ledger.outcomes.put(
-        BOT_ID + "/bad",
-        EventOutcome.newBuilder()
-            .setStatus(OutcomeStatus.REJECTED)
+    ledger.decide(
+        BOT_ID,
+        "bad",
+        Decision.newBuilder()
+            .setEventHash(ByteBuffer.wrap(new byte[32]))
+            .setStatus(DecisionStatus.REJECTED)
             .setReason(RejectionReason.SELF_REPORT)
             .setDetail("an agent cannot report on itself")
             .setLedgerTime(NOW)
@@ -134,7 +147,6 @@ class ApiRoutesTest {
                 ledger,
                 SingleObjectFormat.of(SignedEvent.getClassSchema()),
                 StoreLocator.local(),
-                TrustParams.DEFAULTS,
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
                 () -> true,
                 null,

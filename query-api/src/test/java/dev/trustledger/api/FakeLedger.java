@@ -1,11 +1,11 @@
 package dev.trustledger.api;
 
-import dev.trustledger.avro.ChainHead;
 import dev.trustledger.avro.Checkpoint;
-import dev.trustledger.avro.EventOutcome;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.Principal;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.trust.Evidence;
 import java.util.ArrayList;
@@ -19,16 +19,16 @@ import java.util.concurrent.CompletableFuture;
 
 /** An in-memory read interface, key directory and event sink for API tests. */
 final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
-  final Map<String, Principal> principals = new HashMap<>();
+  final Map<String, PrincipalState> principals = new HashMap<>();
   final Map<String, TreeSet<String>> children = new HashMap<>();
-  final Map<String, Evidence> evidence = new HashMap<>();
   final Map<String, TreeMap<Long, LedgerEntry>> chains = new HashMap<>();
-  final Map<String, EventOutcome> outcomes = new HashMap<>();
+  final Map<String, List<Decision>> decisions = new HashMap<>();
   final List<Checkpoint> checkpoints = new ArrayList<>();
   final Map<String, byte[]> keys = new HashMap<>();
   final List<SignedEvent> published = new ArrayList<>();
+  LedgerHead head;
 
-  void add(Principal p) {
+  void add(PrincipalState p) {
     principals.put(p.getId(), p);
     keys.put(p.getId(), p.getPublicKey().array());
     if (p.getSponsorId() != null) {
@@ -39,12 +39,36 @@ final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
     }
   }
 
+  void setEvidence(String id, Evidence evidence) {
+    principals.put(
+        id, PrincipalState.newBuilder(principals.get(id)).setTrust(evidence.toAvro()).build());
+  }
+
   void addEntry(LedgerEntry e) {
     chains.computeIfAbsent(e.getSubjectId(), k -> new TreeMap<>()).put(e.getSeq(), e);
+    PrincipalState p = principals.get(e.getSubjectId());
+    if (p != null) {
+      principals.put(
+          p.getId(),
+          PrincipalState.newBuilder(p)
+              .setChainSeq(e.getSeq())
+              .setChainHead(e.getEntryHash())
+              .setChainLedgerSeq(e.getLedgerSeq())
+              .build());
+    }
+  }
+
+  void decide(String subjectId, String eventId, Decision d) {
+    decisions.computeIfAbsent(subjectId + "/" + eventId, k -> new ArrayList<>()).add(d);
   }
 
   @Override
-  public Optional<Principal> principal(String id) {
+  public Optional<LedgerHead> head() {
+    return Optional.ofNullable(head);
+  }
+
+  @Override
+  public Optional<PrincipalState> principal(String id) {
     return Optional.ofNullable(principals.get(id));
   }
 
@@ -55,29 +79,14 @@ final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
   }
 
   @Override
-  public Optional<Evidence> evidence(String agentId) {
-    return Optional.ofNullable(evidence.get(agentId));
-  }
-
-  @Override
-  public Optional<ChainHead> head(String subjectId) {
-    TreeMap<Long, LedgerEntry> chain = chains.get(subjectId);
-    if (chain == null || chain.isEmpty()) {
-      return Optional.empty();
-    }
-    LedgerEntry last = chain.lastEntry().getValue();
-    return Optional.of(new ChainHead(last.getSeq(), last.getEntryHash()));
-  }
-
-  @Override
   public List<LedgerEntry> entries(String subjectId, long fromSeq, int limit) {
     TreeMap<Long, LedgerEntry> chain = chains.getOrDefault(subjectId, new TreeMap<>());
     return chain.tailMap(fromSeq, true).values().stream().limit(limit).toList();
   }
 
   @Override
-  public Optional<EventOutcome> outcome(String subjectId, String eventId) {
-    return Optional.ofNullable(outcomes.get(subjectId + "/" + eventId));
+  public List<Decision> decisions(String subjectId, String eventId) {
+    return List.copyOf(decisions.getOrDefault(subjectId + "/" + eventId, List.of()));
   }
 
   @Override

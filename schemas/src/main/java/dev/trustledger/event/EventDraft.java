@@ -1,8 +1,6 @@
 package dev.trustledger.event;
 
-import dev.trustledger.avro.AgentRegistered;
 import dev.trustledger.avro.SignedEvent;
-import dev.trustledger.avro.SponsorRegistered;
 import dev.trustledger.avro.UnsignedEvent;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.encoding.Buffers;
@@ -91,13 +89,10 @@ public final class EventDraft {
   }
 
   private boolean isRegistration() {
-    return payload instanceof SponsorRegistered || payload instanceof AgentRegistered;
+    return Events.registeredKey(payload).isPresent();
   }
 
   private byte[] registeredKey() {
-    return Buffers.toArray(
-        payload instanceof SponsorRegistered s
-            ? s.getPublicKey()
-            : ((AgentRegistered) payload).getPublicKey());
+    return Buffers.toArray(Events.registeredKey(payload).orElseThrow());
   }
 }

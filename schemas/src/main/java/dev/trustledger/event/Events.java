@@ -5,6 +5,9 @@ import dev.trustledger.avro.AgentReinstated;
 import dev.trustledger.avro.AgentRevoked;
 import dev.trustledger.avro.AgentSuspended;
 import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.LedgerGenesis;
+import dev.trustledger.avro.LedgerParameters;
+import dev.trustledger.avro.LedgerParametersChanged;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.Severity;
 import dev.trustledger.avro.SponsorRegistered;
@@ -12,7 +15,9 @@ import dev.trustledger.avro.SponsorRevoked;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.id.PrincipalIds;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builders for every event type of DESIGN section 3. Each returns an {@link EventDraft} to sign:
@@ -91,6 +96,54 @@ public final class Events {
 
   public static EventDraft revokeSponsor(String sponsorId, String reason) {
     return new EventDraft(sponsorId, SponsorRevoked.newBuilder().setReason(reason).build());
+  }
+
+  /**
+   * The genesis of a ledger: its key and parameters. Sign with {@code Signer.ledger(key)} and the
+   * same key as proof of possession.
+   */
+  public static EventDraft genesis(Ed25519PublicKey ledgerKey, LedgerParameters parameters) {
+    byte[] raw = ledgerKey.raw();
+    return new EventDraft(
+            PrincipalIds.of(PrincipalKind.LEDGER, raw),
+            LedgerGenesis.newBuilder()
+                .setPublicKey(Buffers.wrap(raw))
+                .setParameters(parameters)
+                .build())
+        .eventId("genesis");
+  }
+
+  /** An admin changes the parameters of the ledger {@code ledgerId}. */
+  public static EventDraft changeParameters(
+      String ledgerId, LedgerParameters parameters, String reason) {
+    return new EventDraft(
+        ledgerId,
+        LedgerParametersChanged.newBuilder().setParameters(parameters).setReason(reason).build());
+  }
+
+  /** The key a registration payload registers (sponsor, agent or the ledger's own). */
+  public static Optional<ByteBuffer> registeredKey(Object payload) {
+    if (payload instanceof SponsorRegistered s) {
+      return Optional.of(s.getPublicKey());
+    }
+    if (payload instanceof AgentRegistered a) {
+      return Optional.of(a.getPublicKey());
+    }
+    if (payload instanceof LedgerGenesis g) {
+      return Optional.of(g.getPublicKey());
+    }
+    return Optional.empty();
+  }
+
+  /** The kind of principal an event of this payload is about. */
+  public static PrincipalKind subjectKind(Object payload) {
+    if (payload instanceof SponsorRegistered || payload instanceof SponsorRevoked) {
+      return PrincipalKind.SPONSOR;
+    }
+    if (payload instanceof LedgerGenesis || payload instanceof LedgerParametersChanged) {
+      return PrincipalKind.LEDGER;
+    }
+    return PrincipalKind.AGENT;
   }
 
   /** The optional fields of an agent registration. */

@@ -29,6 +29,16 @@ public record Signer(PrincipalKind kind, Ed25519PrivateKey key) {
     return new Signer(PrincipalKind.AGENT, key);
   }
 
+  /** The ledger itself, which signs its genesis entry and checkpoints. */
+  public static Signer ledger(Ed25519PrivateKey key) {
+    return new Signer(PrincipalKind.LEDGER, key);
+  }
+
+  /** The id of the ledger whose key is {@code key}. */
+  public static String ledgerId(dev.trustledger.crypto.Ed25519PublicKey key) {
+    return PrincipalIds.of(PrincipalKind.LEDGER, key.raw());
+  }
+
   /** The signer's self-certifying id. */
   public String id() {
     return PrincipalIds.of(kind, key.publicKey().raw());

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * Self-certifying principal ids: prefix + lowercase base32 (no padding) of the first 20 bytes of
- * SHA-256(raw 32-byte Ed25519 public key). Prefixes: {@code adm_}, {@code spn_}, {@code agt_}.
+ * SHA-256(raw 32-byte Ed25519 public key). Prefixes: {@code adm_}, {@code spn_}, {@code agt_}, and
+ * {@code ldg_} for the ledger's own key.
  */
 public final class PrincipalIds {
   /** Bytes of the key hash an id carries. */
@@ -25,6 +26,7 @@ public final class PrincipalIds {
       case ADMIN -> "adm_";
       case SPONSOR -> "spn_";
       case AGENT -> "agt_";
+      case LEDGER -> "ldg_";
     };
   }
 

@@ -2,6 +2,7 @@ package dev.trustledger.publish;
 
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.serde.WireFormat;
+import dev.trustledger.topic.LedgerTopics;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LedgerPublisher implements AutoCloseable {
   /** The input topic of the ledger. */
-  public static final String EVENTS_TOPIC = "ledger.events";
+  public static final String EVENTS_TOPIC = LedgerTopics.DEFAULT.events();
 
   private final Producer<String, byte[]> producer;
   private final WireFormat<SignedEvent> format;

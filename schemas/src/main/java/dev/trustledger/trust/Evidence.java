@@ -1,5 +1,7 @@
 package dev.trustledger.trust;
 
+import dev.trustledger.avro.TrustState;
+
 /**
  * The trust state of one agent: positive and negative evidence as of {@code evidenceTime}, and its
  * last activity. Immutable; {@link TrustModel} computes transitions.
@@ -39,5 +41,28 @@ public record Evidence(
         Math.max(activityTime, time),
         positiveReports,
         negativeReports);
+  }
+
+  /** The evidence an entry records (its {@code trust_after}). */
+  public static Evidence of(TrustState s) {
+    return new Evidence(
+        s.getPositive(),
+        s.getNegative(),
+        s.getEvidenceTime(),
+        s.getActivityTime(),
+        s.getPositiveReports(),
+        s.getNegativeReports());
+  }
+
+  /** The Avro form, as stored and recorded in entries. */
+  public TrustState toAvro() {
+    return TrustState.newBuilder()
+        .setPositive(positive)
+        .setNegative(negative)
+        .setEvidenceTime(evidenceTime)
+        .setActivityTime(activityTime)
+        .setPositiveReports(positiveReports)
+        .setNegativeReports(negativeReports)
+        .build();
   }
 }

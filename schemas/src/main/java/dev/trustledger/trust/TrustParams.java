@@ -1,5 +1,7 @@
 package dev.trustledger.trust;
 
+import dev.trustledger.avro.TrustParameters;
+
 /**
  * Parameters of the trust model (DESIGN section 6).
  *
@@ -25,5 +27,21 @@ public record TrustParams(
     if (!(priorWeight > 0) || Double.isInfinite(priorWeight)) {
       throw new IllegalArgumentException("prior weight must be positive, got " + priorWeight);
     }
+  }
+
+  /** The parameters as a ledger's genesis or parameter change records them. */
+  public static TrustParams of(TrustParameters p) {
+    return new TrustParams(
+        p.getEvidenceHalfLifeMs(), p.getInactivityHalfLifeMs(), p.getPrior(), p.getPriorWeight());
+  }
+
+  /** The Avro form recorded in the log. */
+  public TrustParameters toAvro() {
+    return TrustParameters.newBuilder()
+        .setEvidenceHalfLifeMs(evidenceHalfLifeMs)
+        .setInactivityHalfLifeMs(inactivityHalfLifeMs)
+        .setPrior(prior)
+        .setPriorWeight(priorWeight)
+        .build();
   }
 }

@@ -1,5 +1,6 @@
 package dev.trustledger.ledger.audit;
 
+import dev.trustledger.avro.LedgerParameters;
 import dev.trustledger.trust.Evidence;
 import java.time.Duration;
 import java.util.List;
@@ -12,8 +13,10 @@ import java.util.Map;
  * @param subjects distinct chains
  * @param partitions entries partitions
  * @param checkpoints checkpoints verified
+ * @param rejections rejections replayed
  * @param problems everything wrong, in log order
  * @param trust the trust evidence of every agent recomputed from the log
+ * @param parameters the ledger parameters in force at the end of the log (null without a genesis)
  * @param elapsed wall time of the audit
  */
 public record AuditReport(
@@ -21,8 +24,10 @@ public record AuditReport(
     int subjects,
     int partitions,
     int checkpoints,
+    long rejections,
     List<Problem> problems,
     Map<String, Evidence> trust,
+    LedgerParameters parameters,
     Duration elapsed) {
 
   public boolean ok() {

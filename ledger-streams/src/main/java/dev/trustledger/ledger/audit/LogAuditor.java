@@ -7,19 +7,25 @@ import static dev.trustledger.ledger.audit.Problem.Kind.CHECKPOINT_HASH;
 import static dev.trustledger.ledger.audit.Problem.Kind.CHECKPOINT_SIGNATURE;
 import static dev.trustledger.ledger.audit.Problem.Kind.CHECKPOINT_SIZE;
 import static dev.trustledger.ledger.audit.Problem.Kind.DECISION;
+import static dev.trustledger.ledger.audit.Problem.Kind.ENTRY;
 import static dev.trustledger.ledger.audit.Problem.Kind.ENTRY_HASH;
 import static dev.trustledger.ledger.audit.Problem.Kind.FACTS;
+import static dev.trustledger.ledger.audit.Problem.Kind.GENESIS;
 import static dev.trustledger.ledger.audit.Problem.Kind.LEDGER_SEQ;
 import static dev.trustledger.ledger.audit.Problem.Kind.MALFORMED;
+import static dev.trustledger.ledger.audit.Problem.Kind.MISSING_OUTCOME;
+import static dev.trustledger.ledger.audit.Problem.Kind.PARTITION;
 import static dev.trustledger.ledger.audit.Problem.Kind.POP_SIGNATURE;
 import static dev.trustledger.ledger.audit.Problem.Kind.SIGNATURE;
 import static dev.trustledger.ledger.audit.Problem.Kind.SIGNER_KEY;
 
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.DerivedEvent;
-import dev.trustledger.avro.EntryFacts;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.PrincipalStatus;
+import dev.trustledger.avro.LedgerGenesis;
+import dev.trustledger.avro.LedgerParameters;
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.chain.EntryHash;
@@ -31,18 +37,22 @@ import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
-import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.directory.MemoryDirectory;
-import dev.trustledger.ledger.rules.Decision;
-import dev.trustledger.ledger.rules.LedgerRules;
+import dev.trustledger.event.EventHashes;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.avro.Verdict;
+import dev.trustledger.ledger.sequencer.Input;
+import dev.trustledger.ledger.sequencer.MemoryLedgerState;
+import dev.trustledger.ledger.sequencer.Sequencer;
+import dev.trustledger.ledger.sequencer.Step;
 import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.ledger.verify.Rejected;
+import dev.trustledger.trust.Evidence;
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,33 +60,30 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Verifies a ledger log without trusting its operator: entry hashes, chain links, the total order,
- * every signature (in parallel), the partition log hashes against signed checkpoints, and every
- * decision and recorded fact by re-running the ledger's own rules over the log. Uses the same
- * chain, signature, rules and trust code as the ledger.
+ * Verifies a ledger's log without trusting its operator. It trusts one thing, the ledger's public
+ * key, and reads everything else from the log: the genesis entry gives the parameters and the
+ * admins. It recomputes every entry hash, chain link and partition log hash, checks every signed
+ * checkpoint, and replays every input (the accepted ones from their entries, the refused ones from
+ * their rejections) through the ledger's own {@link Sequencer#step} over {@link MemoryLedgerState}:
+ * each entry must be byte for byte what the step writes, in the partition it chooses, at the same
+ * {@code ledger_seq}; each rejection must be what the step rejects, for the same reason. Given the
+ * input records too, it requires one outcome for each.
  */
 public final class LogAuditor {
-  private final LedgerRules rules;
-  private final NoteKey ledgerKey;
+  private final Ed25519PublicKey ledgerKey;
   private final EventVerifier verifier;
 
-  public LogAuditor(LedgerRules rules, NoteKey ledgerKey, EventVerifier verifier) {
-    this.rules = rules;
+  public LogAuditor(Ed25519PublicKey ledgerKey, EventVerifier verifier) {
     this.ledgerKey = ledgerKey;
     this.verifier = verifier;
   }
 
-  /**
-   * The auditor of a ledger configured as {@code config} (admins, trust parameters, replay window),
-   * whose checkpoints are signed by {@code ledgerKey} under the ledger's name.
-   */
-  public static LogAuditor of(LedgerConfig config, Ed25519PublicKey ledgerKey) {
-    return new LogAuditor(
-        LedgerRules.of(config),
-        new NoteKey(config.ledgerName(), ledgerKey),
-        new EventVerifier(new PublicKeyCache(1_000_000)));
+  /** The auditor of the ledger whose key is {@code ledgerKey}. */
+  public static LogAuditor of(Ed25519PublicKey ledgerKey) {
+    return new LogAuditor(ledgerKey, new EventVerifier(new PublicKeyCache(1_000_000)));
   }
 
   /** An entry with where it stands. */
@@ -91,56 +98,122 @@ public final class LogAuditor {
     long start = System.nanoTime();
     List<Problem> problems = new ArrayList<>();
     List<At> all = new ArrayList<>();
-    Map<Integer, List<CheckpointBody>> signed = verifyCheckpointSignatures(log, problems);
-
+    Map<Integer, List<byte[]>> hashes = new TreeMap<>();
     for (Map.Entry<Integer, List<Located<LedgerEntry>>> partition :
-        new java.util.TreeMap<>(log.entries()).entrySet()) {
-      auditPartition(
+        new TreeMap<>(log.entries()).entrySet()) {
+      hashes.put(
           partition.getKey(),
-          partition.getValue(),
-          signed.getOrDefault(partition.getKey(), List.of()),
-          problems,
-          all);
+          readPartition(partition.getKey(), partition.getValue(), problems, all));
     }
-    for (Map.Entry<Integer, List<CheckpointBody>> e : signed.entrySet()) {
-      if (!log.entries().containsKey(e.getKey())) {
-        for (CheckpointBody body : e.getValue()) {
-          if (body.size() > 0) {
-            problems.add(
-                checkpointProblem(CHECKPOINT_SIZE, e.getKey(), body.size() + " entries", "0"));
-          }
-        }
-      }
-    }
-    // The replay is serial and the signature checks parallel: run them side by side.
-    MemoryDirectory directory = new MemoryDirectory();
+    all.sort(Comparator.comparingLong(at -> at.entry().getLedgerSeq()));
+    Optional<LedgerParameters> genesis = genesis(all, problems);
+    int checkpoints =
+        genesis
+            .map(
+                g ->
+                    checkCheckpoints(
+                        log, hashes, new NoteKey(g.getLedgerName(), ledgerKey), problems))
+            .orElse(0);
+
+    // Signatures are checked in parallel first, as the ledger's verify stage does; the serial
+    // replay uses each verdict where the state names the key it was made with.
     List<Problem> replayProblems = new ArrayList<>();
-    java.util.concurrent.CompletableFuture<Set<String>> replayed =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> replay(all, directory, replayProblems), LogAuditor::runOnOwnThread);
-    problems.addAll(verifySignatures(all));
-    Set<String> subjects = replayed.join();
+    Map<LedgerEntry, Verdict> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
+    verifySignatures(all, verdicts, problems);
+    MemoryLedgerState state = new MemoryLedgerState();
+    List<Located<Rejection>> rejections = sortedRejections(log.rejections(), replayProblems);
+    Set<String> subjects = new HashSet<>();
+    if (genesis.isPresent()) {
+      new Replay(state, verdicts, replayProblems, subjects).run(all, rejections);
+    }
     problems.addAll(replayProblems);
-    int checkpoints = signed.values().stream().mapToInt(List::size).sum();
+    if (log.inputs() != null) {
+      problems.addAll(missingOutcomes(log, all));
+    }
+    Map<String, Evidence> trust = new HashMap<>();
+    state
+        .principals()
+        .forEach(
+            (id, p) -> {
+              if (p.getKind() == PrincipalKind.AGENT && p.getTrust() != null) {
+                trust.put(id, Evidence.of(p.getTrust()));
+              }
+            });
     return new AuditReport(
         all.size(),
         subjects.size(),
         log.entries().size(),
         checkpoints,
+        log.rejections().size(),
         List.copyOf(problems),
-        directory.allEvidence(),
+        trust,
+        state.head().map(LedgerHead::getParameters).orElse(null),
         Duration.ofNanos(System.nanoTime() - start));
   }
 
-  private static void runOnOwnThread(Runnable task) {
-    Thread thread = new Thread(task, "audit-replay");
-    thread.setDaemon(true);
-    thread.start();
+  /**
+   * Entry hashes, ledger order within the partition; returns each entry's recorded hash (or the
+   * recomputed one when the recorded hash is not 32 bytes), in offset order, for the log hash.
+   */
+  private static List<byte[]> readPartition(
+      int partition, List<Located<LedgerEntry>> entries, List<Problem> problems, List<At> all) {
+    List<byte[]> computed =
+        entries.parallelStream()
+            .map(l -> l.value() == null ? null : EntryHash.compute(l.value()))
+            .toList();
+    List<byte[]> out = new ArrayList<>();
+    long lastLedgerSeq = -1;
+    for (int i = 0; i < entries.size(); i++) {
+      Located<LedgerEntry> located = entries.get(i);
+      if (located.value() == null) {
+        problems.add(
+            new Problem(
+                MALFORMED, partition, located.offset(), "", -1, "a ledger entry", located.error()));
+        out.add(new byte[32]);
+        continue;
+      }
+      At at = new At(partition, located.offset(), located.value());
+      LedgerEntry entry = located.value();
+      byte[] recorded = Buffers.toArray(entry.getEntryHash());
+      if (!Arrays.equals(recorded, computed.get(i))) {
+        problems.add(at.problem(ENTRY_HASH, computed.get(i), recorded));
+      }
+      if (entry.getLedgerSeq() <= lastLedgerSeq) {
+        problems.add(at.problem(LEDGER_SEQ, "above " + lastLedgerSeq, entry.getLedgerSeq()));
+      }
+      lastLedgerSeq = Math.max(lastLedgerSeq, entry.getLedgerSeq());
+      out.add(recorded.length == 32 ? recorded : computed.get(i));
+      all.add(at);
+    }
+    return out;
   }
 
-  private Map<Integer, List<CheckpointBody>> verifyCheckpointSignatures(
-      AuditLog log, List<Problem> problems) {
+  /** The parameters of the genesis entry, if the log starts with one of the trusted ledger. */
+  private Optional<LedgerParameters> genesis(List<At> all, List<Problem> problems) {
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
+    At first = all.get(0);
+    if (first.entry().getLedgerSeq() != 0
+        || !(first.entry().getEvent() instanceof SignedEvent event)
+        || !(event.getPayload() instanceof LedgerGenesis genesis)) {
+      problems.add(first.problem(GENESIS, "a genesis entry at ledger_seq 0", "another entry"));
+      return Optional.empty();
+    }
+    byte[] key = Buffers.toArray(genesis.getPublicKey());
+    if (!Arrays.equals(key, ledgerKey.raw())) {
+      problems.add(
+          first.problem(GENESIS, "the genesis of ledger key " + Hex.encode(ledgerKey.raw()), key));
+      return Optional.empty();
+    }
+    return Optional.of(genesis.getParameters());
+  }
+
+  /** Verifies every checkpoint's note and compares it with the partition's log hash. */
+  private static int checkCheckpoints(
+      AuditLog log, Map<Integer, List<byte[]>> hashes, NoteKey noteKey, List<Problem> problems) {
     Map<Integer, List<CheckpointBody>> signed = new HashMap<>();
+    int verified = 0;
     for (Located<Checkpoint> located : log.checkpoints()) {
       if (located.value() == null) {
         problems.add(
@@ -156,8 +229,8 @@ public final class LogAuditor {
       }
       Checkpoint c = located.value();
       try {
-        CheckpointBody body = ledgerKey.verify(c.getNote());
-        String wantOrigin = CheckpointBody.origin(ledgerKey.name(), c.getPartition());
+        CheckpointBody body = noteKey.verify(c.getNote());
+        String wantOrigin = CheckpointBody.origin(noteKey.name(), c.getPartition());
         if (!body.origin().equals(wantOrigin)) {
           problems.add(
               new Problem(
@@ -171,6 +244,7 @@ public final class LogAuditor {
           continue;
         }
         signed.computeIfAbsent(c.getPartition(), k -> new ArrayList<>()).add(body);
+        verified++;
       } catch (NoteException e) {
         problems.add(
             new Problem(
@@ -179,65 +253,33 @@ public final class LogAuditor {
                 located.offset(),
                 "",
                 -1,
-                "a note signed by " + ledgerKey.name(),
+                "a note signed by " + noteKey.name(),
                 e.getMessage()));
       }
     }
-    return signed;
+    signed.forEach(
+        (partition, bodies) ->
+            checkPartition(partition, bodies, hashes.getOrDefault(partition, List.of()), problems));
+    return verified;
   }
 
-  private void auditPartition(
+  private static void checkPartition(
       int partition,
-      List<Located<LedgerEntry>> entries,
       List<CheckpointBody> checkpoints,
-      List<Problem> problems,
-      List<At> all) {
+      List<byte[]> hashes,
+      List<Problem> problems) {
     Set<Long> sizes = new HashSet<>();
     checkpoints.forEach(c -> sizes.add(c.size()));
     Map<Long, byte[]> logAt = new HashMap<>();
-    byte[] log = LogHash.empty();
-    logAt.put(0L, log);
-    long size = 0;
-    long lastLedgerSeq = -1;
-    List<byte[]> hashes =
-        entries.parallelStream()
-            .map(l -> l.value() == null ? null : EntryHash.compute(l.value()))
-            .toList();
-    for (int i = 0; i < entries.size(); i++) {
-      Located<LedgerEntry> located = entries.get(i);
-      size++;
-      if (located.value() == null) {
-        problems.add(
-            new Problem(
-                MALFORMED, partition, located.offset(), "", -1, "a ledger entry", located.error()));
-        continue;
+    byte[] hash = LogHash.empty();
+    logAt.put(0L, hash);
+    for (int i = 0; i < hashes.size(); i++) {
+      hash = LogHash.next(hash, hashes.get(i));
+      if (sizes.contains((long) i + 1)) {
+        logAt.put((long) i + 1, hash);
       }
-      At at = new At(partition, located.offset(), located.value());
-      LedgerEntry entry = located.value();
-      byte[] recorded = Buffers.toArray(entry.getEntryHash());
-      byte[] computed = hashes.get(i);
-      if (!Arrays.equals(recorded, computed)) {
-        problems.add(at.problem(ENTRY_HASH, computed, recorded));
-      }
-      if (entry.getLedgerSeq() <= lastLedgerSeq) {
-        problems.add(at.problem(LEDGER_SEQ, "above " + lastLedgerSeq, entry.getLedgerSeq()));
-      }
-      lastLedgerSeq = Math.max(lastLedgerSeq, entry.getLedgerSeq());
-      log = LogHash.next(log, recorded.length == 32 ? recorded : computed);
-      if (sizes.contains(size)) {
-        logAt.put(size, log);
-      }
-      all.add(at);
     }
-    checkCheckpoints(partition, checkpoints, logAt, size, problems);
-  }
-
-  private static void checkCheckpoints(
-      int partition,
-      List<CheckpointBody> checkpoints,
-      Map<Long, byte[]> logAt,
-      long size,
-      List<Problem> problems) {
+    long size = hashes.size();
     Map<Long, byte[]> signedAt = new HashMap<>();
     long largestMatching = -1;
     List<CheckpointBody> mismatching = new ArrayList<>();
@@ -290,120 +332,378 @@ public final class LogAuditor {
     return new Problem(kind, partition, -1, "", -1, expected, found);
   }
 
-  /** Signature and proof of possession of every event, with the key recorded in its entry. */
-  private List<Problem> verifySignatures(List<At> all) {
-    return all.parallelStream()
-        .filter(at -> at.entry().getEvent() instanceof SignedEvent)
-        .map(
-            at -> {
-              byte[] key = Buffers.toArray(at.entry().getFacts().getSignerPublicKey());
-              if (key == null) {
-                return Optional.of(at.problem(SIGNATURE, "a recorded signer key", "none"));
-              }
-              Optional<Rejected> bad = verifier.verify((SignedEvent) at.entry().getEvent(), key);
-              return bad.map(
-                  r ->
-                      at.problem(
-                          r.reason() == RejectionReason.BAD_SIGNATURE
-                              ? SIGNATURE
-                              : r.reason() == RejectionReason.BAD_POP_SIGNATURE
-                                  ? POP_SIGNATURE
-                                  : DECISION,
-                          "a valid event",
-                          r.reason() + ": " + r.detail()));
-            })
-        .flatMap(Optional::stream)
-        .toList();
+  /**
+   * Checks each event's signatures with the key its entry records, in parallel; the replay uses
+   * these verdicts wherever the state names the same key, and checks again where it does not.
+   */
+  private void verifySignatures(
+      List<At> all, Map<LedgerEntry, Verdict> verdicts, List<Problem> problems) {
+    List<Problem> found =
+        all.parallelStream()
+            .filter(at -> at.entry().getEvent() instanceof SignedEvent)
+            .map(
+                at -> {
+                  byte[] key = Buffers.toArray(at.entry().getFacts().getSignerPublicKey());
+                  if (key == null) {
+                    return Optional.of(at.problem(SIGNATURE, "a recorded signer key", "none"));
+                  }
+                  Optional<Rejected> bad =
+                      verifier.verify((SignedEvent) at.entry().getEvent(), key);
+                  verdicts.put(
+                      at.entry(),
+                      Verdict.newBuilder()
+                          .setSignerKey(ByteBuffer.wrap(key))
+                          .setReason(bad.map(Rejected::reason).orElse(null))
+                          .setDetail(bad.map(Rejected::detail).orElse(""))
+                          .build());
+                  return bad.map(
+                      r ->
+                          at.problem(
+                              r.reason() == RejectionReason.BAD_SIGNATURE
+                                  ? SIGNATURE
+                                  : r.reason() == RejectionReason.BAD_POP_SIGNATURE
+                                      ? POP_SIGNATURE
+                                      : DECISION,
+                              "a valid event",
+                              r.reason() + ": " + r.detail()));
+                })
+            .flatMap(Optional::stream)
+            .toList();
+    synchronized (problems) {
+      problems.addAll(found);
+    }
   }
 
-  /** Replays the log in the ledger's total order with the ledger's rules. */
-  private Set<String> replay(List<At> all, MemoryDirectory directory, List<Problem> problems) {
-    List<At> ordered = new ArrayList<>(all);
-    ordered.sort(Comparator.comparingLong(at -> at.entry().getLedgerSeq()));
-    Map<String, LedgerEntry> last = new HashMap<>();
-    Deque<String[]> expectedCascade = new ArrayDeque<>();
-    long nextLedgerSeq = 0;
-    for (At at : ordered) {
-      LedgerEntry entry = at.entry();
-      if (entry.getLedgerSeq() != nextLedgerSeq) {
-        problems.add(at.problem(LEDGER_SEQ, nextLedgerSeq, entry.getLedgerSeq()));
-      }
-      nextLedgerSeq = entry.getLedgerSeq() + 1;
-      checkLink(at, last.get(entry.getSubjectId()), problems);
-      last.put(entry.getSubjectId(), entry);
-      if (entry.getEvent() instanceof DerivedEvent derived) {
-        String[] want = expectedCascade.pollFirst();
-        if (want == null
-            || !want[0].equals(entry.getSubjectId())
-            || !want[1].equals(Hex.encode(Buffers.toArray(derived.getCauseHash())))) {
-          problems.add(
-              at.problem(
-                  DECISION,
-                  want == null
-                      ? "no cascade entry"
-                      : "cascade to " + want[0] + " caused by " + want[1],
-                  "cascade caused by " + Hex.encode(Buffers.toArray(derived.getCauseHash()))));
-          continue;
-        }
-        EntryFacts facts =
-            EntryFacts.newBuilder()
-                .setStatusAfter(PrincipalStatus.REVOKED)
-                .setTrustAfter(
-                    directory.evidence(entry.getSubjectId()).map(LedgerRules::toAvro).orElse(null))
-                .build();
-        if (!facts.equals(entry.getFacts())) {
-          problems.add(at.problem(FACTS, facts, entry.getFacts()));
-        }
-        continue;
-      }
-      while (!expectedCascade.isEmpty()) {
-        String[] missing = expectedCascade.pollFirst();
+  private static List<Located<Rejection>> sortedRejections(
+      List<Located<Rejection>> rejections, List<Problem> problems) {
+    List<Located<Rejection>> out = new ArrayList<>();
+    for (Located<Rejection> r : rejections) {
+      if (r.value() == null) {
         problems.add(
-            at.problem(DECISION, "cascade to " + missing[0] + " caused by " + missing[1], "none"));
+            new Problem(MALFORMED, r.partition(), r.offset(), "", -1, "a rejection", r.error()));
+      } else {
+        out.add(r);
       }
-      SignedEvent event = (SignedEvent) entry.getEvent();
-      Optional<byte[]> registered = rules.signerKey(event.getSignerId(), directory);
-      byte[] recorded = Buffers.toArray(entry.getFacts().getSignerPublicKey());
-      if (registered.isPresent() && !Arrays.equals(registered.get(), recorded)) {
-        problems.add(at.problem(SIGNER_KEY, registered.get(), recorded));
+    }
+    out.sort(
+        Comparator.<Located<Rejection>>comparingLong(r -> r.value().getLedgerSeq())
+            .thenComparingLong(r -> r.value().getSource().getTimestamp())
+            .thenComparingInt(r -> r.value().getSource().getPartition())
+            .thenComparingLong(r -> r.value().getSource().getOffset()));
+    return out;
+  }
+
+  /** Replays the log in the ledger's order through the ledger's step. */
+  private final class Replay {
+    private final MemoryLedgerState state;
+    private final Map<LedgerEntry, Verdict> verdicts;
+    private final List<Problem> problems;
+    private final Set<String> subjects;
+    private final Sequencer sequencer = new Sequencer(verifier);
+
+    Replay(
+        MemoryLedgerState state,
+        Map<LedgerEntry, Verdict> verdicts,
+        List<Problem> problems,
+        Set<String> subjects) {
+      this.state = state;
+      this.verdicts = verdicts;
+      this.problems = problems;
+      this.subjects = subjects;
+    }
+
+    void run(List<At> entries, List<Located<Rejection>> rejections) {
+      int r = 0;
+      int i = 0;
+      long expected = 0;
+      while (i < entries.size()) {
+        At at = entries.get(i);
+        while (r < rejections.size()
+            && rejections.get(r).value().getLedgerSeq() <= at.entry().getLedgerSeq()) {
+          replayRejection(rejections.get(r++));
+        }
+        if (at.entry().getLedgerSeq() != expected) {
+          problems.add(at.problem(LEDGER_SEQ, expected, at.entry().getLedgerSeq()));
+        }
+        i = replayEntry(entries, i);
+        expected = entries.get(i - 1).entry().getLedgerSeq() + 1;
       }
-      Decision decision = rules.decide(event, entry.getLedgerTime(), directory);
-      if (decision instanceof Decision.Reject r) {
+      while (r < rejections.size()) {
+        replayRejection(rejections.get(r++));
+      }
+    }
+
+    /** Replays the input recorded by entry {@code i}; returns the index after its cascade. */
+    private int replayEntry(List<At> entries, int i) {
+      At at = entries.get(i);
+      LedgerEntry logged = at.entry();
+      subjects.add(logged.getSubjectId());
+      checkLink(at);
+      if (!(logged.getEvent() instanceof SignedEvent event)) {
         problems.add(
             at.problem(
-                DECISION,
-                "rejected " + r.rejected().reason() + ": " + r.rejected().detail(),
-                "accepted"));
-        continue;
+                DECISION, "an entry that records an input", "a cascade entry with no cause"));
+        align(logged);
+        return i + 1;
       }
-      Decision.Accept accept = (Decision.Accept) decision;
-      if (!accept.facts().equals(entry.getFacts())) {
-        problems.add(at.problem(FACTS, accept.facts(), entry.getFacts()));
+      Input.Event input =
+          new Input.Event(
+              null, logged.getSubjectId(), event, verdicts.get(logged), logged.getLedgerTime());
+      Step step;
+      try {
+        step = sequencer.step(state, input);
+      } catch (RuntimeException e) {
+        problems.add(
+            at.problem(DECISION, "an input the ledger's step decides", "the step fails: " + e));
+        align(logged);
+        return i + 1;
       }
-      directory.apply(event, accept, entry);
-      String cause = Hex.encode(Buffers.toArray(entry.getEntryHash()));
-      for (String agent : accept.cascade()) {
-        expectedCascade.addLast(new String[] {agent, cause});
+      if (step.rejection().isPresent()) {
+        Rejection r = step.rejection().get();
+        problems.add(
+            at.problem(DECISION, "rejected " + r.getReason() + ": " + r.getDetail(), "accepted"));
+        align(logged);
+        int next = i + 1;
+        while (next < entries.size()
+            && entries.get(next).entry().getEvent() instanceof DerivedEvent) {
+          At extra = entries.get(next++);
+          subjects.add(extra.entry().getSubjectId());
+          problems.add(extra.problem(DECISION, "no cascade", "a cascade of a rejected input"));
+          align(extra.entry());
+        }
+        return next;
+      }
+      state.apply(step.changes());
+      int next = i;
+      for (Step.Placed produced : step.entries()) {
+        if (next >= entries.size()
+            || entries.get(next).entry().getLedgerSeq() != produced.entry().getLedgerSeq()) {
+          problems.add(
+              new Problem(
+                  DECISION,
+                  produced.partition(),
+                  -1,
+                  produced.entry().getSubjectId(),
+                  produced.entry().getSeq(),
+                  "an entry at ledger_seq " + produced.entry().getLedgerSeq(),
+                  "none"));
+          continue;
+        }
+        At found = entries.get(next++);
+        subjects.add(found.entry().getSubjectId());
+        if (found != at) {
+          checkLinkAfter(found, produced.entry());
+        }
+        compare(found, produced);
+      }
+      while (next < entries.size()
+          && entries.get(next).entry().getEvent() instanceof DerivedEvent) {
+        At extra = entries.get(next++);
+        subjects.add(extra.entry().getSubjectId());
+        problems.add(extra.problem(DECISION, "no cascade entry", "a cascade entry"));
+        align(extra.entry());
+      }
+      return Math.max(next, i + 1);
+    }
+
+    /** The entry must be the one the step wrote, in the partition the step chose. */
+    private void compare(At found, Step.Placed produced) {
+      LedgerEntry logged = found.entry();
+      LedgerEntry want = produced.entry();
+      if (found.partition() != produced.partition()) {
+        problems.add(
+            found.problem(PARTITION, "partition " + produced.partition(), found.partition()));
+      }
+      if (!EntryHash.unhashed(want).equals(EntryHash.unhashed(logged))) {
+        if (!Objects.equals(want.getFacts(), logged.getFacts())) {
+          boolean key =
+              !Objects.equals(
+                  want.getFacts().getSignerPublicKey(), logged.getFacts().getSignerPublicKey());
+          problems.add(found.problem(key ? SIGNER_KEY : FACTS, want.getFacts(), logged.getFacts()));
+        } else {
+          problems.add(found.problem(ENTRY, EntryHash.unhashed(want), EntryHash.unhashed(logged)));
+        }
+        align(logged);
+      } else if (!want.getEntryHash().equals(logged.getEntryHash())) {
+        align(logged);
       }
     }
-    for (String[] missing : expectedCascade) {
-      problems.add(
-          new Problem(DECISION, -1, -1, missing[0], -1, "cascade caused by " + missing[1], "none"));
+
+    /** The chain of the entry's subject must end where the entry says it continues. */
+    private void checkLink(At at) {
+      LedgerEntry entry = at.entry();
+      long[] seq = {-1};
+      ByteBuffer[] head = {ByteBuffer.wrap(EntryHash.genesis())};
+      chain(entry.getSubjectId(), seq, head);
+      if (entry.getSeq() != seq[0] + 1) {
+        problems.add(at.problem(CHAIN_SEQ, seq[0] + 1, entry.getSeq()));
+      }
+      if (!head[0].equals(entry.getPrevHash())) {
+        problems.add(
+            at.problem(
+                CHAIN_PREV_HASH, Buffers.toArray(head[0]), Buffers.toArray(entry.getPrevHash())));
+      }
+      state.align(
+          entry.getSubjectId(), entry.getLedgerSeq(), entry.getSeq() - 1, entry.getPrevHash());
     }
-    return last.keySet();
+
+    /** A cascade entry the step wrote continues its chain as the step did; check the log's. */
+    private void checkLinkAfter(At found, LedgerEntry produced) {
+      LedgerEntry entry = found.entry();
+      if (entry.getSeq() != produced.getSeq()) {
+        problems.add(found.problem(CHAIN_SEQ, produced.getSeq(), entry.getSeq()));
+      } else if (!produced.getPrevHash().equals(entry.getPrevHash())) {
+        problems.add(
+            found.problem(
+                CHAIN_PREV_HASH,
+                Buffers.toArray(produced.getPrevHash()),
+                Buffers.toArray(entry.getPrevHash())));
+      }
+    }
+
+    /** The seq and head of a subject's chain in the replayed state. */
+    private void chain(String subjectId, long[] seq, ByteBuffer[] head) {
+      Optional<LedgerHead> h = state.head();
+      if (h.isPresent() && subjectId.equals(Sequencer.ledgerId(h.get()))) {
+        seq[0] = h.get().getChainSeq();
+        head[0] = h.get().getChainHead();
+        return;
+      }
+      Optional<PrincipalState> p = state.principal(subjectId);
+      if (p.isPresent()) {
+        seq[0] = p.get().getChainSeq();
+        head[0] = p.get().getChainHead();
+      }
+    }
+
+    /** Continues from the log's entry, so that one wrong entry is reported once. */
+    private void align(LedgerEntry logged) {
+      state.align(
+          logged.getSubjectId(), logged.getLedgerSeq() + 1, logged.getSeq(), logged.getEntryHash());
+    }
+
+    /** The step must reject the input as the log says, against the state at its ledger_seq. */
+    private void replayRejection(Located<Rejection> located) {
+      Rejection logged = located.value();
+      Problem.Kind kind = DECISION;
+      String where = "rejection at " + located.partition() + "/" + located.offset();
+      long position = state.head().map(LedgerHead::getNextLedgerSeq).orElse(0L);
+      if (logged.getLedgerSeq() != position) {
+        problems.add(rejectionProblem(located, LEDGER_SEQ, position, logged.getLedgerSeq()));
+        return;
+      }
+      Input input =
+          logged.getEvent() == null
+              ? new Input.Undecodable(
+                  logged.getSource(),
+                  logged.getRecordKey(),
+                  logged.getReason(),
+                  logged.getDetail(),
+                  logged.getSource().getTimestamp())
+              : new Input.Event(
+                  logged.getSource(),
+                  logged.getRecordKey(),
+                  logged.getEvent(),
+                  null,
+                  logged.getSource().getTimestamp());
+      if (logged.getEvent() == null
+          && logged.getReason() != RejectionReason.MALFORMED
+          && logged.getReason() != RejectionReason.UNSUPPORTED_SCHEMA) {
+        problems.add(
+            rejectionProblem(
+                located,
+                kind,
+                "MALFORMED or UNSUPPORTED_SCHEMA for an input without an event",
+                logged.getReason()));
+        return;
+      }
+      try {
+        Step step = sequencer.step(state, input);
+        if (step.rejection().isEmpty()) {
+          problems.add(rejectionProblem(located, kind, "accepted by the ledger's step", where));
+          return;
+        }
+        Rejection want = step.rejection().get();
+        if (!want.equals(logged)) {
+          problems.add(
+              rejectionProblem(
+                  located,
+                  kind,
+                  want.getReason() + ": " + want.getDetail(),
+                  logged.getReason() + ": " + logged.getDetail()));
+        }
+        state.apply(step.changes());
+      } catch (RuntimeException e) {
+        problems.add(rejectionProblem(located, kind, "an input the ledger's step decides", e));
+      }
+    }
+
+    private Problem rejectionProblem(
+        Located<Rejection> located, Problem.Kind kind, Object expected, Object found) {
+      Rejection r = located.value();
+      return new Problem(
+          kind,
+          located.partition(),
+          located.offset(),
+          r.getSubjectId() == null ? "" : r.getSubjectId(),
+          -1,
+          str(expected),
+          str(found));
+    }
   }
 
-  private static void checkLink(At at, LedgerEntry previous, List<Problem> problems) {
-    LedgerEntry entry = at.entry();
-    long wantSeq = previous == null ? 0 : previous.getSeq() + 1;
-    if (entry.getSeq() != wantSeq) {
-      problems.add(at.problem(CHAIN_SEQ, wantSeq, entry.getSeq()));
+  /**
+   * Every input must have an outcome: a rejection naming its record, or an entry recording its
+   * event (matched by content, as entries do not name their input record). Inputs newer than every
+   * outcome may still be on their way through a running ledger and are not judged.
+   */
+  private static List<Problem> missingOutcomes(AuditLog log, List<At> all) {
+    Set<String> rejected = new HashSet<>();
+    long decidedUpTo = Long.MIN_VALUE;
+    for (Located<Rejection> r : log.rejections()) {
+      if (r.value() != null) {
+        rejected.add(
+            r.value().getSource().getPartition() + "/" + r.value().getSource().getOffset());
+        decidedUpTo = Math.max(decidedUpTo, r.value().getSource().getTimestamp());
+      }
     }
-    byte[] wantPrev =
-        previous == null ? EntryHash.genesis() : Buffers.toArray(previous.getEntryHash());
-    if (!Arrays.equals(wantPrev, Buffers.toArray(entry.getPrevHash()))) {
-      problems.add(at.problem(CHAIN_PREV_HASH, wantPrev, Buffers.toArray(entry.getPrevHash())));
+    Map<String, Integer> accepted = new HashMap<>();
+    for (At at : all) {
+      if (at.entry().getEvent() instanceof SignedEvent e) {
+        accepted.merge(eventKey(e), 1, Integer::sum);
+      }
+      decidedUpTo = Math.max(decidedUpTo, at.entry().getLedgerTime());
     }
+    List<Problem> out = new ArrayList<>();
+    for (InputRecord input : log.inputs()) {
+      if (rejected.contains(input.partition() + "/" + input.offset())
+          || input.timestamp() > decidedUpTo) {
+        continue;
+      }
+      String key = input.event() == null ? null : eventKey(input.event());
+      Integer left = key == null ? null : accepted.get(key);
+      if (left != null && left > 0) {
+        accepted.put(key, left - 1);
+        continue;
+      }
+      out.add(
+          new Problem(
+              MISSING_OUTCOME,
+              input.partition(),
+              input.offset(),
+              input.event() == null ? "" : input.event().getSubjectId(),
+              -1,
+              "an entry or a rejection for the input at ledger.events/"
+                  + input.partition()
+                  + "/"
+                  + input.offset(),
+              "none"));
+    }
+    return out;
+  }
+
+  private static String eventKey(SignedEvent e) {
+    return Hex.encode(EventHashes.of(e)) + "/" + Hex.encode(Buffers.toArray(e.getSignature()));
   }
 
   private static String str(Object value) {

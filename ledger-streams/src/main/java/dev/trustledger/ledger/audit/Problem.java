@@ -24,6 +24,8 @@ public record Problem(
   public enum Kind {
     /** A record that does not decode. */
     MALFORMED,
+    /** The first entry is not a genesis signed by the ledger key the auditor trusts. */
+    GENESIS,
     /** entry_hash differs from the hash of the entry's fields. */
     ENTRY_HASH,
     /** A chain's seq does not continue from the previous entry of the subject. */
@@ -38,10 +40,19 @@ public record Problem(
     POP_SIGNATURE,
     /** The recorded signer key is not the key the log registered for the signer. */
     SIGNER_KEY,
-    /** Re-running the rules does not accept the event, or a cascade entry is missing or extra. */
+    /**
+     * The ledger's step decides otherwise: an accepted event it rejects, a rejection it does not
+     * make (or makes for another reason), a cascade entry missing or extra.
+     */
     DECISION,
-    /** Recorded facts differ from those the rules give. */
+    /** An entry stands in another partition than the ledger's partition function gives. */
+    PARTITION,
+    /** An input of ledger.events has no outcome: neither an entry nor a rejection. */
+    MISSING_OUTCOME,
+    /** Recorded facts differ from those the step gives. */
     FACTS,
+    /** An entry differs from what the step writes in something other than its facts. */
+    ENTRY,
     /** A checkpoint signature does not verify with the ledger key. */
     CHECKPOINT_SIGNATURE,
     /** A checkpoint covers more entries than the partition holds (truncated log). */

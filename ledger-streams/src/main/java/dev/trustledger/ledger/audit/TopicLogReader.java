@@ -1,11 +1,14 @@
 package dev.trustledger.ledger.audit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.LedgerTopics;
+import dev.trustledger.avro.Rejection;
 import dev.trustledger.serde.SerdeException;
 import dev.trustledger.serde.WireFormat;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,14 +25,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the whole log from Kafka with a plain consumer: every committed record of the entries and
- * checkpoints topics, from the beginning to the current end, in partition offset order.
+ * Reads the whole log from Kafka with a plain consumer: every committed record of the entries,
+ * checkpoints and rejections topics, and the input records still retained on the events topic, from
+ * the beginning to the current end, in partition offset order. Inputs are read first, so that every
+ * input read had its chance to be decided before the outputs are read.
  */
 public final class TopicLogReader {
   private final String bootstrapServers;
   private final LedgerTopics topics;
   private final LedgerFormats formats;
-  private java.util.function.LongConsumer progress = n -> {};
+  private LongConsumer progress = n -> {};
   private long read;
 
   public TopicLogReader(String bootstrapServers, LedgerTopics topics, LedgerFormats formats) {
@@ -37,60 +43,38 @@ public final class TopicLogReader {
     this.formats = formats;
   }
 
-  /** Every record of the entries, checkpoints and rejections topics, for an export file. */
-  public List<ExportFile.Line> readForExport() {
-    List<ExportFile.Line> lines = new ArrayList<>();
-    readTopic(
-        topics.entries(),
-        formats.entries(),
-        (record, located) -> lines.add(line("entry", located)));
-    readTopic(
-        topics.checkpoints(),
-        formats.checkpoints(),
-        (record, located) -> lines.add(line("checkpoint", located)));
-    readTopic(
-        topics.rejections(),
-        formats.rejections(),
-        (record, located) -> lines.add(line("rejection", located)));
-    return lines;
-  }
-
-  private static ExportFile.Line line(String type, Located<?> located) {
-    if (located.value() == null) {
-      throw new IllegalStateException(
-          "undecodable "
-              + type
-              + " at "
-              + located.partition()
-              + "/"
-              + located.offset()
-              + ": "
-              + located.error());
-    }
-    return new ExportFile.Line(
-        type,
-        located.partition(),
-        located.offset(),
-        (org.apache.avro.specific.SpecificRecord) located.value());
-  }
-
   /** Called with the number of records read so far, every 100,000 records. */
-  public TopicLogReader onProgress(java.util.function.LongConsumer progress) {
+  public TopicLogReader onProgress(LongConsumer progress) {
     this.progress = progress;
     return this;
   }
 
   public AuditLog read() {
+    List<InputRecord> inputs = new ArrayList<>();
+    readTopic(
+        topics.events(),
+        formats.events(),
+        (record, located) ->
+            inputs.add(
+                new InputRecord(
+                    record.partition(),
+                    record.offset(),
+                    record.timestamp(),
+                    record.key() == null ? null : new String(record.key(), UTF_8),
+                    located.value())));
     Map<Integer, List<Located<LedgerEntry>>> entries = new HashMap<>();
-    List<Located<Checkpoint>> checkpoints = new ArrayList<>();
     readTopic(
         topics.entries(),
         formats.entries(),
         (record, located) ->
             entries.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(located));
+    List<Located<Checkpoint>> checkpoints = new ArrayList<>();
     readTopic(
         topics.checkpoints(), formats.checkpoints(), (record, located) -> checkpoints.add(located));
-    return new AuditLog(entries, checkpoints);
+    List<Located<Rejection>> rejections = new ArrayList<>();
+    readTopic(
+        topics.rejections(), formats.rejections(), (record, located) -> rejections.add(located));
+    return new AuditLog(entries, checkpoints, rejections, inputs);
   }
 
   private <T> void readTopic(

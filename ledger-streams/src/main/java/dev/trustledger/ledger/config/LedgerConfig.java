@@ -1,14 +1,18 @@
 package dev.trustledger.ledger.config;
 
+import dev.trustledger.avro.LedgerParameters;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.crypto.CryptoException;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.id.PrincipalIds;
 import dev.trustledger.trust.TrustParams;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -52,6 +56,33 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String HTTP_MAX_BODY_BYTES_CONFIG = "http.max.body.bytes";
   public static final String HTTP_READ_TOKEN_CONFIG = "http.read.token";
   public static final String HTTP_CORS_ORIGINS_CONFIG = "http.cors.origins";
+  public static final String EXCEPTION_POLICY_CONFIG = "sequencer.exception.policy";
+
+  /** What the sequencer does when deciding an input throws (a bug, not a bad input). */
+  public enum ExceptionPolicy {
+    /** Fail the task: Kafka Streams retries it from the last commit, nothing is lost. */
+    FAIL,
+    /** Reject the input as INTERNAL_ERROR and go on; the auditor reports every such input. */
+    REJECT
+  }
+
+  /**
+   * Keys whose values are ledger parameters: they seed the genesis entry, and afterwards the log
+   * holds them (a LedgerParametersChanged entry changes them).
+   */
+  public static final List<String> PARAMETER_KEYS =
+      List.of(
+          "ledger.name",
+          "admin.public.keys",
+          "trust.evidence.half.life.ms",
+          "trust.inactivity.half.life.ms",
+          "trust.prior",
+          "trust.prior.weight",
+          "replay.window.ms",
+          "future.skew.ms",
+          "topics.entries.partitions",
+          "checkpoint.interval.entries",
+          "checkpoint.interval.ms");
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -62,7 +93,8 @@ public final class LedgerConfig extends AbstractConfig {
               new ConfigDef.NonEmptyStringWithoutControlChars(),
               Importance.HIGH,
               "Name of this ledger: the origin prefix of its checkpoints and the name of its"
-                  + " checkpoint signing key. No spaces or '+'.")
+                  + " checkpoint signing key. No spaces or '+'. A ledger parameter: it seeds the"
+                  + " genesis entry and must match the log afterwards.")
           .define(
               APPLICATION_ID_CONFIG,
               Type.STRING,
@@ -88,7 +120,7 @@ public final class LedgerConfig extends AbstractConfig {
               List.of(),
               Importance.HIGH,
               "Trust anchors: raw 32-byte Ed25519 public keys of the admins, base64url without"
-                  + " padding, comma separated.")
+                  + " padding, comma separated. A ledger parameter.")
           .define(
               LEDGER_KEY_FILE_CONFIG,
               Type.STRING,
@@ -102,21 +134,22 @@ public final class LedgerConfig extends AbstractConfig {
               Range.atLeast(1000),
               Importance.MEDIUM,
               "How far issued_at may lie behind ledger time; also how long event ids are"
-                  + " remembered for dedupe.")
+                  + " remembered for dedupe. A ledger parameter.")
           .define(
               FUTURE_SKEW_MS_CONFIG,
               Type.LONG,
               5 * 60_000L,
               Range.atLeast(0),
               Importance.MEDIUM,
-              "How far issued_at may lie ahead of ledger time.")
+              "How far issued_at may lie ahead of ledger time. A ledger parameter.")
           .define(
               CHECKPOINT_ENTRIES_CONFIG,
               Type.INT,
               1000,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "Publish a checkpoint of a partition after this many new entries.")
+              "Publish a checkpoint of a partition after this many new entries. A ledger"
+                  + " parameter.")
           .define(
               CHECKPOINT_INTERVAL_MS_CONFIG,
               Type.LONG,
@@ -124,34 +157,34 @@ public final class LedgerConfig extends AbstractConfig {
               Range.atLeast(100),
               Importance.MEDIUM,
               "Publish checkpoints of partitions with new entries at least this often"
-                  + " (wall clock).")
+                  + " (wall clock). A ledger parameter.")
           .define(
               EVIDENCE_HALF_LIFE_MS_CONFIG,
               Type.LONG,
               TrustParams.DEFAULTS.evidenceHalfLifeMs(),
               Range.atLeast(1),
               Importance.LOW,
-              "H_e: half-life of behaviour evidence.")
+              "H_e: half-life of behaviour evidence. A ledger parameter.")
           .define(
               INACTIVITY_HALF_LIFE_MS_CONFIG,
               Type.LONG,
               TrustParams.DEFAULTS.inactivityHalfLifeMs(),
               Range.atLeast(1),
               Importance.LOW,
-              "H_i: half-life of the prior while an agent is inactive.")
+              "H_i: half-life of the prior while an agent is inactive. A ledger parameter.")
           .define(
               PRIOR_CONFIG,
               Type.DOUBLE,
               TrustParams.DEFAULTS.prior(),
               Range.between(0.0, 1.0),
               Importance.LOW,
-              "p0: trust of an agent without evidence.")
+              "p0: trust of an agent without evidence. A ledger parameter.")
           .define(
               PRIOR_WEIGHT_CONFIG,
               Type.DOUBLE,
               TrustParams.DEFAULTS.priorWeight(),
               Importance.LOW,
-              "K: weight of the prior against evidence.")
+              "K: weight of the prior against evidence. A ledger parameter.")
           .define(
               STATE_DIR_CONFIG,
               Type.STRING,
@@ -175,17 +208,18 @@ public final class LedgerConfig extends AbstractConfig {
           .define(
               EVENTS_PARTITIONS_CONFIG,
               Type.INT,
-              4,
+              3,
               Range.atLeast(1),
               Importance.MEDIUM,
               "Partitions of ledger.events (parallelism of verification).")
           .define(
               ENTRIES_PARTITIONS_CONFIG,
               Type.INT,
-              4,
+              3,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "Partitions of ledger.entries; each has its own log hash and checkpoints.")
+              "Partitions of ledger.entries; each has its own log hash and checkpoints. A ledger"
+                  + " parameter, fixed for the life of the ledger.")
           .define(
               REPLICATION_FACTOR_CONFIG,
               Type.SHORT,
@@ -243,7 +277,17 @@ public final class LedgerConfig extends AbstractConfig {
               Type.LIST,
               List.of(),
               Importance.LOW,
-              "Origins allowed by CORS; empty keeps CORS closed.");
+              "Origins allowed by CORS; empty keeps CORS closed.")
+          .define(
+              EXCEPTION_POLICY_CONFIG,
+              Type.STRING,
+              "fail",
+              ConfigDef.CaseInsensitiveValidString.in("fail", "reject"),
+              Importance.LOW,
+              "When deciding an input throws (a bug, not a bad input): 'fail' stops the"
+                  + " sequencer task, which Kafka Streams retries from the last commit, so nothing"
+                  + " is lost; 'reject' rejects the input as INTERNAL_ERROR and goes on, and the"
+                  + " auditor reports each such input.");
 
   private final Map<String, Ed25519PublicKey> adminKeys;
 
@@ -303,6 +347,99 @@ public final class LedgerConfig extends AbstractConfig {
         getLong(INACTIVITY_HALF_LIFE_MS_CONFIG),
         getDouble(PRIOR_CONFIG),
         getDouble(PRIOR_WEIGHT_CONFIG));
+  }
+
+  public ExceptionPolicy exceptionPolicy() {
+    return ExceptionPolicy.valueOf(
+        getString(EXCEPTION_POLICY_CONFIG).toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /** The ledger parameters this configuration gives: those of a new ledger's genesis entry. */
+  public LedgerParameters parameters() {
+    List<ByteBuffer> admins = new ArrayList<>();
+    adminKeys.values().forEach(k -> admins.add(ByteBuffer.wrap(k.raw())));
+    return LedgerParameters.newBuilder()
+        .setLedgerName(ledgerName())
+        .setAdminPublicKeys(admins)
+        .setTrust(trustParams().toAvro())
+        .setReplayWindowMs(replayWindowMs())
+        .setFutureSkewMs(futureSkewMs())
+        .setEntriesPartitions(entriesPartitions())
+        .setCheckpointEntries(checkpointEntries())
+        .setCheckpointIntervalMs(checkpointIntervalMs())
+        .build();
+  }
+
+  /**
+   * Where this configuration contradicts the parameters in force in the log: one line per key that
+   * the configuration sets explicitly to another value. Keys left unset take the log's values,
+   * except {@value #ENTRIES_PARTITIONS_CONFIG}, which is also the topic's partition count.
+   */
+  public List<String> differencesFrom(LedgerParameters log) {
+    LedgerParameters mine = parameters();
+    List<String> out = new ArrayList<>();
+    Set<String> given = originals().keySet();
+    compare(out, given, LEDGER_NAME_CONFIG, mine.getLedgerName(), log.getLedgerName());
+    compare(
+        out,
+        given,
+        ADMIN_PUBLIC_KEYS_CONFIG,
+        encodedKeys(mine.getAdminPublicKeys()),
+        encodedKeys(log.getAdminPublicKeys()));
+    compare(
+        out,
+        given,
+        EVIDENCE_HALF_LIFE_MS_CONFIG,
+        mine.getTrust().getEvidenceHalfLifeMs(),
+        log.getTrust().getEvidenceHalfLifeMs());
+    compare(
+        out,
+        given,
+        INACTIVITY_HALF_LIFE_MS_CONFIG,
+        mine.getTrust().getInactivityHalfLifeMs(),
+        log.getTrust().getInactivityHalfLifeMs());
+    compare(out, given, PRIOR_CONFIG, mine.getTrust().getPrior(), log.getTrust().getPrior());
+    compare(
+        out,
+        given,
+        PRIOR_WEIGHT_CONFIG,
+        mine.getTrust().getPriorWeight(),
+        log.getTrust().getPriorWeight());
+    compare(out, given, REPLAY_WINDOW_MS_CONFIG, mine.getReplayWindowMs(), log.getReplayWindowMs());
+    compare(out, given, FUTURE_SKEW_MS_CONFIG, mine.getFutureSkewMs(), log.getFutureSkewMs());
+    // Compared even when unset: the node creates and checks the topic with this count.
+    compare(
+        out,
+        Set.of(ENTRIES_PARTITIONS_CONFIG),
+        ENTRIES_PARTITIONS_CONFIG,
+        mine.getEntriesPartitions(),
+        log.getEntriesPartitions());
+    compare(
+        out,
+        given,
+        CHECKPOINT_ENTRIES_CONFIG,
+        mine.getCheckpointEntries(),
+        log.getCheckpointEntries());
+    compare(
+        out,
+        given,
+        CHECKPOINT_INTERVAL_MS_CONFIG,
+        mine.getCheckpointIntervalMs(),
+        log.getCheckpointIntervalMs());
+    return out;
+  }
+
+  private static void compare(
+      List<String> out, Set<String> given, String key, Object configured, Object inLog) {
+    if (given.contains(key) && !configured.equals(inLog)) {
+      out.add(key + " is " + configured + " here, " + inLog + " in the log");
+    }
+  }
+
+  private static Set<String> encodedKeys(List<ByteBuffer> keys) {
+    Set<String> out = new java.util.TreeSet<>();
+    keys.forEach(k -> out.add(Base64Url.encode(dev.trustledger.encoding.Buffers.toArray(k))));
+    return out;
   }
 
   /** Prints every setting with its default and documentation, for {@code --help-config}. */

@@ -1,11 +1,10 @@
 package dev.trustledger.ledger.read;
 
-import dev.trustledger.avro.ChainHead;
 import dev.trustledger.avro.Checkpoint;
-import dev.trustledger.avro.EventOutcome;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.Principal;
-import dev.trustledger.trust.Evidence;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PrincipalState;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,7 +14,11 @@ import java.util.Optional;
  */
 public interface LedgerReader {
 
-  Optional<Principal> principal(String id);
+  /** The ledger's head: its key, its parameters in force, its order; empty before the genesis. */
+  Optional<LedgerHead> head();
+
+  /** A sponsor or agent, with its trust evidence and chain head. */
+  Optional<PrincipalState> principal(String id);
 
   /**
    * Up to {@code limit} principals registered under {@code id} (a sponsor's agents, an agent's
@@ -23,15 +26,14 @@ public interface LedgerReader {
    */
   List<String> children(String id, String after, int limit);
 
-  Optional<Evidence> evidence(String agentId);
-
-  Optional<ChainHead> head(String subjectId);
-
   /** Up to {@code limit} entries of a subject's chain from {@code fromSeq}, in seq order. */
   List<LedgerEntry> entries(String subjectId, long fromSeq, int limit);
 
-  /** What became of an event still within the dedupe window. */
-  Optional<EventOutcome> outcome(String subjectId, String eventId);
+  /**
+   * What the ledger decided about inputs with this subject and event id, still within the dedupe
+   * window: the accepted one first (if any), then the latest rejection of each distinct event.
+   */
+  List<Decision> decisions(String subjectId, String eventId);
 
   /** The latest checkpoint of every entries partition that has one. */
   List<Checkpoint> checkpoints();

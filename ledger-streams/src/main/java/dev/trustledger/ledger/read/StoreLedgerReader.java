@@ -1,18 +1,18 @@
 package dev.trustledger.ledger.read;
 
-import dev.trustledger.avro.ChainHead;
 import dev.trustledger.avro.Checkpoint;
-import dev.trustledger.avro.EventOutcome;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.Principal;
-import dev.trustledger.avro.TrustState;
-import dev.trustledger.ledger.directory.StoreDirectory;
-import dev.trustledger.ledger.topology.StoreNames;
-import dev.trustledger.trust.Evidence;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.sequencer.DecisionKeys;
+import dev.trustledger.ledger.store.StoreNames;
+import dev.trustledger.ledger.store.StoreReads;
+import dev.trustledger.serde.SerdeException;
+import dev.trustledger.serde.WireFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
@@ -27,51 +27,29 @@ public final class StoreLedgerReader implements LedgerReader {
   }
 
   private final Stores stores;
+  private final WireFormat<Checkpoint> checkpointFormat;
 
-  public StoreLedgerReader(Stores stores) {
+  public StoreLedgerReader(Stores stores, WireFormat<Checkpoint> checkpointFormat) {
     this.stores = stores;
-  }
-
-  private StoreDirectory directory() {
-    return new StoreDirectory(
-        stores.keyValue(StoreNames.PRINCIPALS),
-        stores.keyValue(StoreNames.CHILDREN),
-        stores.keyValue(StoreNames.TRUST),
-        stores.window(StoreNames.OUTCOMES),
-        stores.window(StoreNames.INTERACTIONS));
+    this.checkpointFormat = checkpointFormat;
   }
 
   @Override
-  public Optional<Principal> principal(String id) {
-    ReadOnlyKeyValueStore<String, Principal> principals = stores.keyValue(StoreNames.PRINCIPALS);
+  public Optional<LedgerHead> head() {
+    ReadOnlyKeyValueStore<String, LedgerHead> head = stores.keyValue(StoreNames.HEAD);
+    return Optional.ofNullable(head.get(StoreNames.HEAD_KEY));
+  }
+
+  @Override
+  public Optional<PrincipalState> principal(String id) {
+    ReadOnlyKeyValueStore<String, PrincipalState> principals =
+        stores.keyValue(StoreNames.PRINCIPALS);
     return Optional.ofNullable(principals.get(id));
   }
 
   @Override
   public List<String> children(String id, String after, int limit) {
-    ReadOnlyKeyValueStore<String, String> children = stores.keyValue(StoreNames.CHILDREN);
-    List<String> out = new ArrayList<>();
-    String from =
-        after == null ? StoreNames.childrenFrom(id) : StoreNames.childKey(id, after) + "\u0000";
-    try (KeyValueIterator<String, String> it = children.range(from, StoreNames.childrenTo(id))) {
-      while (it.hasNext() && out.size() < limit) {
-        out.add(it.next().value);
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public Optional<Evidence> evidence(String agentId) {
-    ReadOnlyKeyValueStore<String, TrustState> trust = stores.keyValue(StoreNames.TRUST);
-    return Optional.ofNullable(trust.get(agentId))
-        .map(dev.trustledger.ledger.rules.LedgerRules::fromAvro);
-  }
-
-  @Override
-  public Optional<ChainHead> head(String subjectId) {
-    ReadOnlyKeyValueStore<String, ChainHead> heads = stores.keyValue(StoreNames.CHAIN_HEADS);
-    return Optional.ofNullable(heads.get(subjectId));
+    return StoreReads.children(stores.keyValue(StoreNames.CHILDREN), id, after, limit);
   }
 
   @Override
@@ -86,32 +64,47 @@ public final class StoreLedgerReader implements LedgerReader {
             StoreNames.entryKey(subjectId, fromSeq),
             StoreNames.entryKey(subjectId, Long.MAX_VALUE))) {
       while (it.hasNext() && out.size() < limit) {
-        KeyValue<String, LedgerEntry> next = it.next();
-        out.add(next.value);
+        out.add(it.next().value);
       }
     }
     return out;
   }
 
   @Override
-  public Optional<EventOutcome> outcome(String subjectId, String eventId) {
-    return directory().outcome(subjectId, eventId);
+  public List<Decision> decisions(String subjectId, String eventId) {
+    ReadOnlyWindowStore<String, Decision> decisions = stores.window(StoreNames.DECISIONS);
+    List<Decision> out = new ArrayList<>();
+    StoreReads.latest(decisions, DecisionKeys.accepted(subjectId, eventId), 0, Long.MAX_VALUE / 2)
+        .ifPresent(out::add);
+    List<Decision> rejected =
+        StoreReads.withPrefix(decisions, DecisionKeys.rejectedPrefix(subjectId, eventId));
+    // Several rejections of one event: keep its latest (they come in time order per key).
+    java.util.Map<java.nio.ByteBuffer, Decision> latest = new java.util.LinkedHashMap<>();
+    rejected.forEach(d -> latest.put(d.getEventHash(), d));
+    out.addAll(latest.values());
+    return out;
   }
 
   @Override
   public List<Checkpoint> checkpoints() {
-    ReadOnlyKeyValueStore<Integer, Checkpoint> checkpoints =
-        stores.keyValue(StoreNames.CHECKPOINTS);
+    ReadOnlyKeyValueStore<String, byte[]> checkpoints = stores.keyValue(StoreNames.CHECKPOINTS);
     List<Checkpoint> out = new ArrayList<>();
-    try (KeyValueIterator<Integer, Checkpoint> it = checkpoints.all()) {
-      it.forEachRemaining(kv -> out.add(kv.value));
+    try (KeyValueIterator<String, byte[]> it = checkpoints.all()) {
+      while (it.hasNext()) {
+        try {
+          out.add(checkpointFormat.decode("ledger.checkpoints", it.next().value));
+        } catch (SerdeException e) {
+          // A checkpoint this node cannot read is not served; the auditor reports it.
+        }
+      }
     }
     return out;
   }
 
   @Override
   public long principalCount() {
-    ReadOnlyKeyValueStore<String, Principal> principals = stores.keyValue(StoreNames.PRINCIPALS);
+    ReadOnlyKeyValueStore<String, PrincipalState> principals =
+        stores.keyValue(StoreNames.PRINCIPALS);
     return principals.approximateNumEntries();
   }
 }

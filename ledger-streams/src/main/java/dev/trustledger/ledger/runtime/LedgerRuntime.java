@@ -4,29 +4,46 @@ import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.ledger.read.StoreLedgerReader;
-import dev.trustledger.ledger.topology.LedgerFormats;
+import dev.trustledger.ledger.topology.LedgerConfigurationException;
 import dev.trustledger.ledger.topology.LedgerMetrics;
-import dev.trustledger.ledger.topology.LedgerTopics;
 import dev.trustledger.ledger.topology.LedgerTopology;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs the ledger topology on a Kafka cluster: topics, Streams, and a reader of local stores. */
 public final class LedgerRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerRuntime.class);
+
+  /** More failures than this within {@link #FAILURE_WINDOW} stop the node instead of retrying. */
+  static final int MAX_FAILURES = 5;
+
+  static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
+
   private final KafkaStreams streams;
   private final LedgerReader reader;
+  private final Deque<Long> failures = new ArrayDeque<>();
+  private volatile String fatal;
 
-  private LedgerRuntime(KafkaStreams streams) {
+  private LedgerRuntime(KafkaStreams streams, LedgerFormats formats) {
     this.streams = streams;
+    streams.setUncaughtExceptionHandler(this::onFailure);
     // The query wrappers resolve the underlying stores on every call, so they stay valid across
     // rebalances: look each up once instead of once per read.
     Map<String, Object> handles = new ConcurrentHashMap<>();
@@ -56,7 +73,46 @@ public final class LedgerRuntime implements AutoCloseable {
                                 StoreQueryParameters.fromNameAndType(
                                     n, QueryableStoreTypes.<K, V>windowStore())));
               }
-            });
+            },
+            formats.checkpoints());
+  }
+
+  /**
+   * A stream thread failed. A configuration that contradicts the log stops the node; anything else
+   * replaces the thread, whose tasks resume from their last commit (nothing is lost), unless it
+   * keeps failing.
+   */
+  private synchronized StreamThreadExceptionResponse onFailure(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof LedgerConfigurationException config) {
+        fatal = config.getMessage();
+        LOG.error("stopping: {}", fatal);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+    }
+    long now = System.currentTimeMillis();
+    failures.addLast(now);
+    while (!failures.isEmpty() && failures.peekFirst() < now - FAILURE_WINDOW.toMillis()) {
+      failures.removeFirst();
+    }
+    if (failures.size() > MAX_FAILURES) {
+      fatal =
+          "a stream thread failed "
+              + failures.size()
+              + " times within "
+              + FAILURE_WINDOW.toMinutes()
+              + " minutes; last: "
+              + e;
+      LOG.error("stopping: {}", fatal, e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+    LOG.error("a stream thread failed; replacing it (its tasks resume from their last commit)", e);
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  /** Why the ledger stopped, when it stopped for good. */
+  public Optional<String> fatalError() {
+    return Optional.ofNullable(fatal);
   }
 
   /**
@@ -92,8 +148,9 @@ public final class LedgerRuntime implements AutoCloseable {
     props.putAll(extraStreamsProps);
     KafkaStreams streams =
         new KafkaStreams(LedgerTopology.build(topics, config, formats, ledgerKey, metrics), props);
+    LedgerRuntime runtime = new LedgerRuntime(streams, formats);
     streams.start();
-    return new LedgerRuntime(streams);
+    return runtime;
   }
 
   public KafkaStreams streams() {

@@ -1,7 +1,7 @@
 package dev.trustledger.ledger.runtime;
 
 import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.topology.LedgerTopics;
+import dev.trustledger.topic.LedgerTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the ledger's topics with explicit settings, and checks existing ones: the entries topic
@@ -55,6 +56,28 @@ public final class TopicSetup {
                     minIsr)));
   }
 
+  /**
+   * Describes topics, waiting (bounded) until a cluster that has just created them shows them on
+   * every broker asked: a busy broker answers UnknownTopicOrPartition for a while after creation.
+   */
+  static Map<String, TopicDescription> describeWhenVisible(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the ledger's topics " + names + " are not visible on the cluster: " + e.getCause(),
+              e);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   private static Map<String, String> withRetention(Map<String, String> base, String retentionMs) {
     Map<String, String> out = new java.util.HashMap<>(base);
     out.put(TopicConfig.RETENTION_MS_CONFIG, retentionMs);
@@ -84,8 +107,7 @@ public final class TopicSetup {
         }
       }
     }
-    Map<String, TopicDescription> described =
-        admin.describeTopics(List.of(topics.entries())).allTopicNames().get(30, TimeUnit.SECONDS);
+    Map<String, TopicDescription> described = describeWhenVisible(admin, topics.all());
     int partitions = described.get(topics.entries()).partitions().size();
     if (partitions != config.entriesPartitions()) {
       throw new IllegalStateException(

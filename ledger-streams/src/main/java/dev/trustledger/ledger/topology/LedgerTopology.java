@@ -1,21 +1,25 @@
 package dev.trustledger.ledger.topology;
 
-import dev.trustledger.avro.ChainHead;
-import dev.trustledger.avro.Checkpoint;
-import dev.trustledger.avro.EventOutcome;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.LogState;
-import dev.trustledger.avro.Principal;
-import dev.trustledger.avro.TrustState;
-import dev.trustledger.avro.VerifiedEvent;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.PublicKeyCache;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.avro.SequencerInput;
 import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.directory.InternalSerdes;
-import dev.trustledger.ledger.rules.LedgerRules;
+import dev.trustledger.ledger.sequencer.LedgerStep;
+import dev.trustledger.ledger.sequencer.Sequencer;
+import dev.trustledger.ledger.store.InternalSerdes;
+import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.ledger.verify.EventVerifier;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -24,6 +28,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -32,11 +38,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * ledger.events (N partitions)
- *   -> verify (parallel: decode, signatures, proof of possession, fields; global signer keys)
+ *   -> verify (parallel: decode, signatures with the key ledger.keys names)
  *   -> sequencer topic (1 partition, internal)
- *   -> sequence (decide, chain, fold, log hash, checkpoints; RocksDB stores)
+ *   -> sequence (Sequencer.step over RocksDB: one record per principal, the ledger's head,
+ *                the tree of principals, decisions within the dedupe window)
  *   -> ledger.entries | ledger.rejections | ledger.checkpoints | ledger.keys
- * ledger.keys -> global store signer-keys (read by verify)
+ * ledger.keys        -> global store signer-keys (read by verify)
+ * ledger.entries     -> global store entries-by-subject (chains, for reads)
+ * ledger.checkpoints -> global store checkpoints (latest per partition, for reads)
  * </pre>
  */
 public final class LedgerTopology {
@@ -49,20 +58,24 @@ public final class LedgerTopology {
       LedgerTopics topics,
       LedgerConfig config,
       LedgerFormats formats,
-      Ed25519PrivateKey ledgerKey) {
-    return build(topics, config, formats, ledgerKey, LedgerMetrics.NONE);
+      Ed25519PrivateKey ledgerKey,
+      LedgerMetrics metrics) {
+    return build(topics, config, formats, ledgerKey, metrics, UnaryOperator.identity());
   }
 
-  /** The topology, reporting to {@code metrics}. */
+  /**
+   * The topology, whose sequencer runs {@code step} applied to the ledger's {@link Sequencer} (the
+   * identity in production; tests wrap it to make it fail).
+   */
   public static Topology build(
       LedgerTopics topics,
       LedgerConfig config,
       LedgerFormats formats,
       Ed25519PrivateKey ledgerKey,
-      LedgerMetrics metrics) {
-    LedgerRules rules = LedgerRules.of(config);
-    Duration windowRetention =
-        Duration.ofMillis(2 * (config.replayWindowMs() + config.futureSkewMs()));
+      LedgerMetrics metrics,
+      UnaryOperator<LedgerStep> step) {
+    // Decisions are kept twice as long as a duplicate can be refused for (the dedupe window).
+    long retentionMs = 2 * (config.replayWindowMs() + config.futureSkewMs());
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.addGlobalStore(
@@ -74,78 +87,62 @@ public final class LedgerTopology {
         topics.keys(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()),
         KeysUpdater::new);
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.ENTRIES),
+                Serdes.String(),
+                InternalSerdes.<LedgerEntry>of(LedgerEntry.getClassSchema()))
+            .withLoggingDisabled(),
+        topics.entries(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        () -> new EntriesIndexer(formats.entries()));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CHECKPOINTS),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.checkpoints(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        CheckpointsUpdater::new);
 
-    builder.addStateStore(kv(StoreNames.PRINCIPALS, Principal.getClassSchema()));
+    // The head and the principals change on every event: caching writes each key's latest value
+    // to the changelog once per commit, not once per event.
+    builder.addStateStore(kv(StoreNames.HEAD, LedgerHead.getClassSchema()).withCachingEnabled());
+    builder.addStateStore(
+        kv(StoreNames.PRINCIPALS, PrincipalState.getClassSchema()).withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.CHILDREN), Serdes.String(), Serdes.String()));
-    builder.addStateStore(kv(StoreNames.TRUST, TrustState.getClassSchema()));
-    builder.addStateStore(kv(StoreNames.CHAIN_HEADS, ChainHead.getClassSchema()));
-    builder.addStateStore(kv(StoreNames.ENTRIES, LedgerEntry.getClassSchema()));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.SEQUENCE), Serdes.String(), Serdes.Long()));
     builder.addStateStore(
         Stores.windowStoreBuilder(
             Stores.persistentWindowStore(
-                StoreNames.OUTCOMES, windowRetention, Duration.ofMillis(1), false),
+                StoreNames.DECISIONS, Duration.ofMillis(retentionMs), Duration.ofMillis(1), false),
             Serdes.String(),
-            InternalSerdes.<EventOutcome>of(EventOutcome.getClassSchema())));
-    builder.addStateStore(
-        Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(
-                StoreNames.INTERACTIONS, windowRetention, Duration.ofMillis(1), false),
-            Serdes.String(),
-            Serdes.Long()));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.LOG_STATE),
-            Serdes.Integer(),
-            InternalSerdes.<LogState>of(LogState.getClassSchema())));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.CHECKPOINTS),
-            Serdes.Integer(),
-            InternalSerdes.<Checkpoint>of(Checkpoint.getClassSchema())));
+            InternalSerdes.<Decision>of(Decision.getClassSchema())));
 
     builder.stream(topics.events(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
         .process(
             () ->
                 new VerifyProcessor(
-                    formats.events(),
-                    new EventVerifier(new PublicKeyCache(100_000)),
-                    rules,
-                    metrics),
+                    formats.events(), new EventVerifier(new PublicKeyCache(100_000)), metrics),
             Named.as("verify"))
         .repartition(
-            Repartitioned.<String, VerifiedEvent>with(
-                    Serdes.String(), InternalSerdes.of(VerifiedEvent.getClassSchema()))
+            Repartitioned.<String, SequencerInput>with(
+                    Serdes.String(), InternalSerdes.of(SequencerInput.getClassSchema()))
                 .withName(SEQUENCER)
                 .withNumberOfPartitions(1))
         .process(
-            () ->
-                new SequencerProcessor(
-                    topics,
-                    formats,
-                    new EventVerifier(new PublicKeyCache(10_000)),
-                    rules,
-                    ledgerKey,
-                    config.ledgerName(),
-                    config.entriesPartitions(),
-                    config.checkpointEntries(),
-                    config.checkpointIntervalMs(),
-                    metrics),
+            () -> {
+              Sequencer own = new Sequencer(new EventVerifier(new PublicKeyCache(10_000)));
+              return new SequencerProcessor(
+                  topics, formats, config, step.apply(own), own, ledgerKey, metrics, retentionMs);
+            },
             Named.as("sequence"),
+            StoreNames.HEAD,
             StoreNames.PRINCIPALS,
             StoreNames.CHILDREN,
-            StoreNames.TRUST,
-            StoreNames.CHAIN_HEADS,
-            StoreNames.ENTRIES,
-            StoreNames.SEQUENCE,
-            StoreNames.OUTCOMES,
-            StoreNames.INTERACTIONS,
-            StoreNames.LOG_STATE,
-            StoreNames.CHECKPOINTS)
+            StoreNames.DECISIONS)
         .to(
             Output.topics(),
             Produced.with(Serdes.String(), Output.serde())
@@ -179,10 +176,8 @@ public final class LedgerTopology {
     return props;
   }
 
-  private static <V extends org.apache.avro.specific.SpecificRecord>
-      org.apache.kafka.streams.state.StoreBuilder<
-              org.apache.kafka.streams.state.KeyValueStore<String, V>>
-          kv(String name, org.apache.avro.Schema schema) {
+  private static <V extends SpecificRecord> StoreBuilder<KeyValueStore<String, V>> kv(
+      String name, Schema schema) {
     return Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(name), Serdes.String(), InternalSerdes.<V>of(schema));
   }

@@ -1,42 +1,33 @@
 package dev.trustledger.ledger.topology;
 
-import dev.trustledger.avro.AgentRegistered;
-import dev.trustledger.avro.AgentRevoked;
-import dev.trustledger.avro.ChainHead;
 import dev.trustledger.avro.Checkpoint;
-import dev.trustledger.avro.DerivedEvent;
-import dev.trustledger.avro.EntryFacts;
-import dev.trustledger.avro.EventOutcome;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.LogState;
-import dev.trustledger.avro.OutcomeStatus;
-import dev.trustledger.avro.Principal;
-import dev.trustledger.avro.PrincipalStatus;
-import dev.trustledger.avro.RecordRef;
 import dev.trustledger.avro.Rejection;
-import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
-import dev.trustledger.avro.SponsorRegistered;
-import dev.trustledger.avro.TrustState;
-import dev.trustledger.avro.UnhashedLedgerEntry;
-import dev.trustledger.avro.VerifiedEvent;
-import dev.trustledger.chain.EntryHash;
-import dev.trustledger.chain.LogHash;
-import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.Ed25519PrivateKey;
-import dev.trustledger.encoding.Buffers;
-import dev.trustledger.ledger.directory.WritableStoreDirectory;
-import dev.trustledger.ledger.rules.Decision;
-import dev.trustledger.ledger.rules.LedgerRules;
-import dev.trustledger.ledger.verify.EventVerifier;
-import dev.trustledger.ledger.verify.Rejected;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.trustledger.event.Events;
+import dev.trustledger.event.Signer;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.avro.SequencerInput;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.sequencer.Input;
+import dev.trustledger.ledger.sequencer.LedgerStep;
+import dev.trustledger.ledger.sequencer.Parameters;
+import dev.trustledger.ledger.sequencer.Sequencer;
+import dev.trustledger.ledger.sequencer.Step;
+import dev.trustledger.ledger.store.StoreLedgerState;
+import dev.trustledger.ledger.store.StoreNames;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -47,310 +38,256 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage two, one task: decides every verified input in order, appends accepted events (and their
- * cascades) to the subjects' hash chains, folds trust, keeps each entries partition's running log
- * hash and publishes signed checkpoints. Writes exactly one entry or rejection per input; the
- * stores, the outputs and the input offsets commit in one transaction.
+ * Stage two, one task: plumbing around {@link Sequencer#step}. For each input it loads the state,
+ * steps, stores the changes and forwards what the step wrote; the stores, the outputs and the input
+ * offsets commit in one transaction. It also writes the genesis entry of a new ledger, signs the
+ * checkpoints the step calls for, and refuses to run with a configuration that contradicts the
+ * parameters in the log.
  */
-final class SequencerProcessor implements Processor<String, VerifiedEvent, String, Output> {
+final class SequencerProcessor implements Processor<String, SequencerInput, String, Output> {
   private static final Logger LOG = LoggerFactory.getLogger(SequencerProcessor.class);
-  private static final String NEXT = "next";
+  private static final Duration GENESIS_DELAY = Duration.ofMillis(100);
 
   private final LedgerTopics topics;
   private final LedgerFormats formats;
-  private final EventVerifier verifier;
-  private final LedgerRules rules;
+  private final LedgerConfig config;
+  private final LedgerStep step;
+  private final Sequencer sequencer;
   private final Ed25519PrivateKey ledgerKey;
-  private final NoteKey noteKey;
-  private final String ledgerName;
-  private final int entriesPartitions;
-  private final int checkpointEntries;
-  private final long checkpointIntervalMs;
   private final LedgerMetrics metrics;
+  private final long dedupeRetentionMs;
 
   private ProcessorContext<String, Output> context;
-  private KeyValueStore<String, Principal> principals;
-  private KeyValueStore<String, String> children;
-  private KeyValueStore<String, TrustState> trust;
-  private KeyValueStore<String, ChainHead> heads;
-  private KeyValueStore<String, LedgerEntry> entries;
-  private KeyValueStore<String, Long> sequence;
-  private WindowStore<String, EventOutcome> outcomes;
-  private WindowStore<String, Long> interactions;
-  private KeyValueStore<Integer, LogState> logState;
-  private KeyValueStore<Integer, Checkpoint> checkpoints;
-  private WritableStoreDirectory directory;
+  private StoreLedgerState state;
+  private Cancellable genesisTimer;
+  private Cancellable checkpointTimer;
 
   SequencerProcessor(
       LedgerTopics topics,
       LedgerFormats formats,
-      EventVerifier verifier,
-      LedgerRules rules,
+      LedgerConfig config,
+      LedgerStep step,
+      Sequencer sequencer,
       Ed25519PrivateKey ledgerKey,
-      String ledgerName,
-      int entriesPartitions,
-      int checkpointEntries,
-      long checkpointIntervalMs,
-      LedgerMetrics metrics) {
-    this.metrics = metrics;
+      LedgerMetrics metrics,
+      long dedupeRetentionMs) {
     this.topics = topics;
     this.formats = formats;
-    this.verifier = verifier;
-    this.rules = rules;
+    this.config = config;
+    this.step = step;
+    this.sequencer = sequencer;
     this.ledgerKey = ledgerKey;
-    this.ledgerName = ledgerName;
-    this.noteKey = new NoteKey(ledgerName, ledgerKey.publicKey());
-    this.entriesPartitions = entriesPartitions;
-    this.checkpointEntries = checkpointEntries;
-    this.checkpointIntervalMs = checkpointIntervalMs;
+    this.metrics = metrics;
+    this.dedupeRetentionMs = dedupeRetentionMs;
   }
 
   @Override
   public void init(ProcessorContext<String, Output> context) {
     this.context = context;
-    principals = context.getStateStore(StoreNames.PRINCIPALS);
-    children = context.getStateStore(StoreNames.CHILDREN);
-    trust = context.getStateStore(StoreNames.TRUST);
-    heads = context.getStateStore(StoreNames.CHAIN_HEADS);
-    entries = context.getStateStore(StoreNames.ENTRIES);
-    sequence = context.getStateStore(StoreNames.SEQUENCE);
-    outcomes = context.getStateStore(StoreNames.OUTCOMES);
-    interactions = context.getStateStore(StoreNames.INTERACTIONS);
-    logState = context.getStateStore(StoreNames.LOG_STATE);
-    checkpoints = context.getStateStore(StoreNames.CHECKPOINTS);
-    directory = new WritableStoreDirectory(principals, children, trust, outcomes, interactions);
-    context.schedule(
-        Duration.ofMillis(checkpointIntervalMs),
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> checkpointAll());
+    KeyValueStore<String, LedgerHead> head = context.getStateStore(StoreNames.HEAD);
+    KeyValueStore<String, PrincipalState> principals = context.getStateStore(StoreNames.PRINCIPALS);
+    KeyValueStore<String, String> children = context.getStateStore(StoreNames.CHILDREN);
+    WindowStore<String, Decision> decisions = context.getStateStore(StoreNames.DECISIONS);
+    state = new StoreLedgerState(head, principals, children, decisions);
+    Optional<LedgerHead> current = state.head();
+    if (current.isEmpty()) {
+      genesisTimer =
+          context.schedule(
+              GENESIS_DELAY, PunctuationType.WALL_CLOCK_TIME, now -> ensureGenesis(now));
+      return;
+    }
+    checkAgainstLog(current.get());
+    armCheckpointTimer(current.get());
+  }
+
+  /** A node whose configuration contradicts the log stops here, saying how. */
+  private void checkAgainstLog(LedgerHead head) {
+    List<String> differences = config.differencesFrom(head.getParameters());
+    String ledgerId = Sequencer.ledgerId(head);
+    String configuredId = Signer.ledger(ledgerKey).id();
+    if (!configuredId.equals(ledgerId)) {
+      differences = new java.util.ArrayList<>(differences);
+      differences.add(
+          LedgerConfig.LEDGER_KEY_FILE_CONFIG
+              + " holds the key of "
+              + configuredId
+              + ", the log's ledger is "
+              + ledgerId);
+    }
+    if (!differences.isEmpty()) {
+      throw new LedgerConfigurationException(
+          "the configuration contradicts the ledger parameters in force since ledger_seq "
+              + head.getParametersSince()
+              + ": "
+              + String.join("; ", differences)
+              + ". Change parameters with an admin-signed LedgerParametersChanged event, and"
+              + " configure what the log says (or leave those keys unset).");
+    }
+    long needed = Parameters.of(head.getParameters()).dedupeRetentionMs();
+    if (needed > dedupeRetentionMs) {
+      throw new LedgerConfigurationException(
+          "the log's replay window and skew need "
+              + needed
+              + " ms of dedupe memory, this node keeps "
+              + dedupeRetentionMs
+              + " ms: configure "
+              + LedgerConfig.REPLAY_WINDOW_MS_CONFIG
+              + " and "
+              + LedgerConfig.FUTURE_SKEW_MS_CONFIG
+              + " as the log says");
+    }
+  }
+
+  /** Writes the genesis entry of a new ledger from the configuration, before anything else. */
+  private void ensureGenesis(long time) {
+    if (genesisTimer != null) {
+      genesisTimer.cancel();
+      genesisTimer = null;
+    }
+    if (state.head().isPresent()) {
+      return;
+    }
+    SignedEvent genesis =
+        Events.genesis(ledgerKey.publicKey(), config.parameters())
+            .issuedAt(time)
+            .sign(Signer.ledger(ledgerKey), ledgerKey);
+    Step result =
+        step.step(state, new Input.Event(null, genesis.getSubjectId(), genesis, null, time));
+    if (!result.accepted()) {
+      throw new LedgerConfigurationException(
+          "the ledger cannot write its genesis entry: "
+              + result.rejection().map(Rejection::getDetail).orElse("nothing accepted"));
+    }
+    LOG.info(
+        "wrote the genesis entry of ledger {} ({})", config.ledgerName(), genesis.getSubjectId());
+    write(result, time);
   }
 
   @Override
-  public void process(Record<String, VerifiedEvent> record) {
-    VerifiedEvent input = record.value();
-    long t = input.getSource().getTimestamp();
-    if (input.getRejection() != null) {
-      reject(input, Rejected.of(input.getRejection(), input.getDetail()), t);
-      return;
-    }
-    SignedEvent event = input.getEvent();
-    Decision decision;
+  public void process(Record<String, SequencerInput> record) {
+    SequencerInput in = record.value();
+    long t = in.getSource().getTimestamp();
+    ensureGenesis(t);
+    Input input =
+        in.getEvent() == null
+            ? new Input.Undecodable(
+                in.getSource(), in.getRecordKey(), in.getUndecodable(), in.getDetail(), t)
+            : new Input.Event(in.getSource(), in.getRecordKey(), in.getEvent(), in.getVerdict(), t);
+    Step result;
     try {
-      decision = decide(input, event, t);
+      result = step.step(state, input);
     } catch (KafkaException e) {
       throw e;
     } catch (RuntimeException e) {
-      LOG.error("event {} at {} could not be decided", event.getEventId(), input.getSource(), e);
-      decision =
-          new Decision.Reject(
-              Rejected.of(RejectionReason.INVALID_FIELD, "event could not be processed: " + e));
+      if (config.exceptionPolicy() == LedgerConfig.ExceptionPolicy.FAIL) {
+        throw new StreamsException(
+            "the ledger could not decide the input at "
+                + ref(in)
+                + "; the sequencer task stops and is retried from its last commit ("
+                + LedgerConfig.EXCEPTION_POLICY_CONFIG
+                + "=fail)",
+            e);
+      }
+      LOG.error("deciding the input at {} failed; rejecting it as INTERNAL_ERROR", ref(in), e);
+      result = sequencer.failed(state, input, "the ledger failed to decide this input: " + e);
     }
-    if (decision instanceof Decision.Reject r) {
-      reject(input, r.rejected(), t);
-    } else {
-      accept(event, (Decision.Accept) decision, t);
+    write(result, t);
+  }
+
+  private static String ref(SequencerInput in) {
+    return in.getSource().getTopic()
+        + "/"
+        + in.getSource().getPartition()
+        + "/"
+        + in.getSource().getOffset();
+  }
+
+  /** Stores the step's changes and forwards everything it wrote. */
+  private void write(Step result, long t) {
+    state.apply(result.changes());
+    for (Step.Placed placed : result.entries()) {
+      LedgerEntry entry = placed.entry();
+      forward(
+          entry.getSubjectId(),
+          new Output(
+              topics.entries(),
+              placed.partition(),
+              formats.entries().encode(topics.entries(), entry)),
+          t);
+    }
+    result
+        .rejection()
+        .ifPresent(
+            r -> {
+              metrics.rejected(r.getReason());
+              String key =
+                  r.getSubjectId() != null
+                      ? r.getSubjectId()
+                      : r.getSource().getTopic()
+                          + "/"
+                          + r.getSource().getPartition()
+                          + "/"
+                          + r.getSource().getOffset();
+              forward(
+                  key,
+                  new Output(
+                      topics.rejections(), -1, formats.rejections().encode(topics.rejections(), r)),
+                  t);
+            });
+    if (result.accepted()) {
       metrics.accepted();
     }
-  }
-
-  private Decision decide(VerifiedEvent input, SignedEvent event, long t) {
-    if (!input.getSignatureChecked()) {
-      Optional<byte[]> key = rules.signerKey(event.getSignerId(), directory);
-      if (key.isEmpty()) {
-        return new Decision.Reject(
-            Rejected.of(
-                RejectionReason.UNKNOWN_SIGNER,
-                "no admin or registered principal " + event.getSignerId()));
-      }
-      Optional<Rejected> bad = verifier.verify(event, key.get());
-      if (bad.isPresent()) {
-        return new Decision.Reject(bad.get());
-      }
+    for (Step.KeyUpdate k : result.keys()) {
+      forward(k.principalId(), new Output(topics.keys(), -1, k.publicKey()), t);
     }
-    if (!event.getSubjectId().equals(input.getRecordKey())) {
-      return new Decision.Reject(
-          Rejected.of(
-              RejectionReason.INVALID_FIELD,
-              "record key '"
-                  + input.getRecordKey()
-                  + "' is not the subject id "
-                  + event.getSubjectId()));
-    }
-    return rules.decide(event, t, directory);
-  }
-
-  private void accept(SignedEvent event, Decision.Accept decision, long t) {
-    LedgerEntry entry = append(event.getSubjectId(), event, decision.facts(), t);
-    directory.apply(event, decision, entry);
-    registeredKey(event)
-        .ifPresent(
-            key ->
-                context.forward(
-                    new Record<>(event.getSubjectId(), new Output(topics.keys(), -1, key), t)));
-    for (String agentId : decision.cascade()) {
-      DerivedEvent derived =
-          DerivedEvent.newBuilder()
-              .setCauseHash(entry.getEntryHash())
-              .setCauseSubjectId(entry.getSubjectId())
-              .setCauseSeq(entry.getSeq())
-              .setPayload(
-                  AgentRevoked.newBuilder()
-                      .setReason(decision.cascadeReason())
-                      .setCascade(true)
-                      .build())
-              .build();
-      EntryFacts facts =
-          EntryFacts.newBuilder()
-              .setStatusAfter(PrincipalStatus.REVOKED)
-              .setTrustAfter(trust.get(agentId))
-              .build();
-      append(agentId, derived, facts, t);
-    }
-  }
-
-  private static Optional<byte[]> registeredKey(SignedEvent event) {
-    if (event.getPayload() instanceof SponsorRegistered s) {
-      return Optional.of(Buffers.toArray(s.getPublicKey()));
-    }
-    if (event.getPayload() instanceof AgentRegistered a) {
-      return Optional.of(Buffers.toArray(a.getPublicKey()));
-    }
-    return Optional.empty();
-  }
-
-  /** Appends one entry to a subject's chain and to its partition's log hash, and writes it. */
-  private LedgerEntry append(String subjectId, Object event, EntryFacts facts, long t) {
-    Long next = sequence.get(NEXT);
-    long ledgerSeq = next == null ? 0 : next;
-    sequence.put(NEXT, ledgerSeq + 1);
-    ChainHead head = heads.get(subjectId);
-    long seq = head == null ? 0 : head.getSeq() + 1;
-    ByteBuffer prev = head == null ? ByteBuffer.wrap(EntryHash.genesis()) : head.getEntryHash();
-    LedgerEntry entry =
-        EntryHash.seal(
-            UnhashedLedgerEntry.newBuilder()
-                .setSubjectId(subjectId)
-                .setSeq(seq)
-                .setPrevHash(prev)
-                .setLedgerTime(t)
-                .setLedgerSeq(ledgerSeq)
-                .setEvent(event)
-                .setFacts(facts)
-                .build());
-    heads.put(
-        subjectId, ChainHead.newBuilder().setSeq(seq).setEntryHash(entry.getEntryHash()).build());
-    entries.put(StoreNames.entryKey(subjectId, seq), entry);
-
-    int partition = partitionOf(subjectId, entriesPartitions);
-    LogState state = logState.get(partition);
-    if (state == null) {
-      state =
-          LogState.newBuilder()
-              .setPartition(partition)
-              .setSize(0)
-              .setLogHash(ByteBuffer.wrap(LogHash.empty()))
-              .build();
-    }
-    byte[] log =
-        LogHash.next(Buffers.toArray(state.getLogHash()), Buffers.toArray(entry.getEntryHash()));
-    state =
-        LogState.newBuilder(state)
-            .setSize(state.getSize() + 1)
-            .setLogHash(ByteBuffer.wrap(log))
-            .build();
-    logState.put(partition, state);
-    context.forward(
-        new Record<>(
-            subjectId,
-            new Output(
-                topics.entries(), partition, formats.entries().encode(topics.entries(), entry)),
-            t));
-    if (state.getSize() - state.getCheckpointedSize() >= checkpointEntries) {
-      checkpoint(state, t);
-    }
-    return entry;
-  }
-
-  private void reject(VerifiedEvent input, Rejected rejected, long t) {
-    metrics.rejected(rejected.reason());
-    SignedEvent event = input.getEvent();
-    RecordRef source = input.getSource();
-    Rejection rejection =
-        Rejection.newBuilder()
-            .setEventId(event == null ? null : event.getEventId())
-            .setSubjectId(event == null ? null : event.getSubjectId())
-            .setReason(rejected.reason())
-            .setDetail(rejected.detail())
-            .setSource(source)
-            .build();
-    String key =
-        event != null
-            ? event.getSubjectId()
-            : source.getTopic() + "/" + source.getPartition() + "/" + source.getOffset();
-    context.forward(
-        new Record<>(
-            key,
-            new Output(
-                topics.rejections(),
-                -1,
-                formats.rejections().encode(topics.rejections(), rejection)),
-            t));
-    if (event != null
-        && rejected.reason() != RejectionReason.DUPLICATE_EVENT
-        && !directory.eventAccepted(event.getSubjectId(), event.getEventId(), 0, t)) {
-      directory.putOutcome(
-          event.getSubjectId(),
-          event.getEventId(),
-          EventOutcome.newBuilder()
-              .setStatus(OutcomeStatus.REJECTED)
-              .setReason(rejected.reason())
-              .setDetail(rejected.detail())
-              .setLedgerTime(t)
-              .build());
-    }
-  }
-
-  private void checkpointAll() {
-    long now = context.currentSystemTimeMs();
-    for (int p = 0; p < entriesPartitions; p++) {
-      LogState state = logState.get(p);
-      if (state != null && state.getSize() > state.getCheckpointedSize()) {
-        checkpoint(state, now);
-      }
-    }
-  }
-
-  private void checkpoint(LogState state, long timestamp) {
-    CheckpointBody body =
-        new CheckpointBody(
-            CheckpointBody.origin(ledgerName, state.getPartition()),
-            state.getSize(),
-            Buffers.toArray(state.getLogHash()));
-    Checkpoint checkpoint =
-        Checkpoint.newBuilder()
-            .setOrigin(body.origin())
-            .setPartition(state.getPartition())
-            .setSize(state.getSize())
-            .setLogHash(state.getLogHash())
-            .setCreatedAt(context.currentSystemTimeMs())
-            .setNote(noteKey.sign(body, ledgerKey))
-            .build();
-    checkpoints.put(state.getPartition(), checkpoint);
-    logState.put(
-        state.getPartition(),
-        LogState.newBuilder(state).setCheckpointedSize(state.getSize()).build());
-    context.forward(
-        new Record<>(
-            Integer.toString(state.getPartition()),
+    if (!result.checkpoints().isEmpty()) {
+      LedgerHead head = state.head().orElseThrow();
+      NoteKey noteKey = new NoteKey(head.getParameters().getLedgerName(), ledgerKey.publicKey());
+      for (Step.CheckpointDue due : result.checkpoints()) {
+        Checkpoint checkpoint =
+            Checkpoint.newBuilder()
+                .setOrigin(due.body().origin())
+                .setPartition(due.partition())
+                .setSize(due.body().size())
+                .setLogHash(java.nio.ByteBuffer.wrap(due.body().logHash()))
+                .setCreatedAt(due.time())
+                .setNote(noteKey.sign(due.body(), ledgerKey))
+                .build();
+        forward(
+            Integer.toString(due.partition()),
             new Output(
                 topics.checkpoints(),
                 -1,
                 formats.checkpoints().encode(topics.checkpoints(), checkpoint)),
-            timestamp));
+            t);
+      }
+    }
+    state.head().ifPresent(this::armCheckpointTimer);
   }
 
-  /** The partition Kafka's default partitioner gives a key: murmur2 of its UTF-8 bytes. */
-  static int partitionOf(String key, int partitions) {
-    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  private void forward(String key, Output output, long t) {
+    context.forward(new Record<>(key, output, t));
+  }
+
+  /**
+   * Keeps a wall-clock timer only while some partition has entries no checkpoint covers, so that an
+   * idle ledger writes nothing.
+   */
+  private void armCheckpointTimer(LedgerHead head) {
+    boolean pending = Sequencer.uncheckpointed(head);
+    if (pending && checkpointTimer == null) {
+      checkpointTimer =
+          context.schedule(
+              Duration.ofMillis(head.getParameters().getCheckpointIntervalMs()),
+              PunctuationType.WALL_CLOCK_TIME,
+              this::tick);
+    } else if (!pending && checkpointTimer != null) {
+      checkpointTimer.cancel();
+      checkpointTimer = null;
+    }
+  }
+
+  private void tick(long now) {
+    write(step.step(state, new Input.Tick(now)), now);
   }
 }

@@ -3,12 +3,14 @@ package dev.trustledger.ledger.topology;
 import dev.trustledger.avro.RecordRef;
 import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
-import dev.trustledger.avro.VerifiedEvent;
-import dev.trustledger.ledger.rules.LedgerRules;
+import dev.trustledger.ledger.avro.SequencerInput;
+import dev.trustledger.ledger.avro.Verdict;
+import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.ledger.verify.Rejected;
 import dev.trustledger.serde.SerdeException;
 import dev.trustledger.serde.WireFormat;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,31 +19,26 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Stage one, parallel across partitions and threads: decodes each input and, when the signer's key
- * is known (an admin, or a principal in the global key store), verifies it. Everything goes on to
- * the sequencer with the verdict; nothing is dropped.
+ * Stage one, parallel across partitions and threads: decodes each input and, when the global key
+ * store knows a key for the signer, checks its signatures with that key. Everything goes on to the
+ * sequencer with the key used and the verdict; the sequencer uses the verdict only when that key is
+ * the one its own state names. Nothing is dropped.
  */
-final class VerifyProcessor implements Processor<String, byte[], String, VerifiedEvent> {
+final class VerifyProcessor implements Processor<String, byte[], String, SequencerInput> {
   private final WireFormat<SignedEvent> format;
   private final EventVerifier verifier;
-  private final LedgerRules rules;
   private final LedgerMetrics metrics;
-  private ProcessorContext<String, VerifiedEvent> context;
+  private ProcessorContext<String, SequencerInput> context;
   private KeyValueStore<String, byte[]> signerKeys;
 
-  VerifyProcessor(
-      WireFormat<SignedEvent> format,
-      EventVerifier verifier,
-      LedgerRules rules,
-      LedgerMetrics metrics) {
+  VerifyProcessor(WireFormat<SignedEvent> format, EventVerifier verifier, LedgerMetrics metrics) {
     this.format = format;
     this.verifier = verifier;
-    this.rules = rules;
     this.metrics = metrics;
   }
 
   @Override
-  public void init(ProcessorContext<String, VerifiedEvent> context) {
+  public void init(ProcessorContext<String, SequencerInput> context) {
     this.context = context;
     this.signerKeys = context.getStateStore(StoreNames.SIGNER_KEYS);
   }
@@ -56,31 +53,29 @@ final class VerifyProcessor implements Processor<String, byte[], String, Verifie
             .setOffset(metadata.offset())
             .setTimestamp(record.timestamp())
             .build();
-    VerifiedEvent.Builder out =
-        VerifiedEvent.newBuilder().setSource(source).setRecordKey(record.key());
+    SequencerInput.Builder out =
+        SequencerInput.newBuilder().setSource(source).setRecordKey(record.key());
     try {
       SignedEvent event = format.decode(metadata.topic(), record.value());
       out.setEvent(event);
-      Optional<byte[]> key =
-          rules
-              .adminKey(event.getSignerId())
-              .map(k -> k.raw())
-              .or(() -> Optional.ofNullable(signerKeys.get(event.getSignerId())));
-      if (key.isPresent()) {
-        out.setSignatureChecked(true);
+      byte[] key = signerKeys.get(event.getSignerId());
+      if (key != null) {
         long start = System.nanoTime();
-        Optional<Rejected> rejected = verifier.verify(event, key.get());
+        Optional<Rejected> rejected = verifier.verify(event, key);
         metrics.verified(System.nanoTime() - start);
-        rejected.ifPresent(r -> out.setRejection(r.reason()).setDetail(r.detail()));
+        out.setVerdict(
+            Verdict.newBuilder()
+                .setSignerKey(ByteBuffer.wrap(key))
+                .setReason(rejected.map(Rejected::reason).orElse(null))
+                .setDetail(rejected.map(Rejected::detail).orElse(""))
+                .build());
       }
     } catch (SerdeException e) {
-      Rejected rejected =
-          Rejected.of(
+      out.setUndecodable(
               e.kind() == SerdeException.Kind.MALFORMED
                   ? RejectionReason.MALFORMED
-                  : RejectionReason.UNSUPPORTED_SCHEMA,
-              e.getMessage());
-      out.setRejection(rejected.reason()).setDetail(rejected.detail());
+                  : RejectionReason.UNSUPPORTED_SCHEMA)
+          .setDetail(e.getMessage());
     }
     String ref = source.getTopic() + "/" + source.getPartition() + "/" + source.getOffset();
     context.forward(record.withKey(ref).withValue(out.build()));

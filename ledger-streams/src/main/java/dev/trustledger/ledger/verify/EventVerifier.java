@@ -10,6 +10,8 @@ import dev.trustledger.avro.AgentReinstated;
 import dev.trustledger.avro.AgentRevoked;
 import dev.trustledger.avro.AgentSuspended;
 import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.LedgerGenesis;
+import dev.trustledger.avro.LedgerParametersChanged;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.SponsorRegistered;
@@ -21,6 +23,7 @@ import dev.trustledger.crypto.Sha256;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.event.EventIds;
 import dev.trustledger.event.EventSignatures;
+import dev.trustledger.event.Events;
 import dev.trustledger.event.SigningBytes;
 import dev.trustledger.id.PrincipalIds;
 import java.nio.ByteBuffer;
@@ -48,10 +51,7 @@ public final class EventVerifier {
 
   /** The kind a subject id must have for the payload of {@code event}. */
   public static PrincipalKind subjectKind(SignedEvent event) {
-    Object payload = event.getPayload();
-    return payload instanceof SponsorRegistered || payload instanceof SponsorRevoked
-        ? PrincipalKind.SPONSOR
-        : PrincipalKind.AGENT;
+    return Events.subjectKind(event.getPayload());
   }
 
   /**
@@ -79,18 +79,14 @@ public final class EventVerifier {
   }
 
   private Optional<Rejected> verifyRegistration(SignedEvent event, byte[] signingBytes) {
-    ByteBuffer rawKey;
-    if (event.getPayload() instanceof SponsorRegistered s) {
-      rawKey = s.getPublicKey();
-    } else if (event.getPayload() instanceof AgentRegistered a) {
-      rawKey = a.getPublicKey();
-    } else {
+    Optional<ByteBuffer> rawKey = Events.registeredKey(event.getPayload());
+    if (rawKey.isEmpty()) {
       if (event.getPopSignature() != null) {
         return reject(INVALID_FIELD, "pop_signature is only allowed on registrations");
       }
       return Optional.empty();
     }
-    byte[] key = Buffers.toArray(rawKey);
+    byte[] key = Buffers.toArray(rawKey.get());
     Ed25519PublicKey newKey;
     try {
       newKey = keys.get(key);
@@ -146,6 +142,12 @@ public final class EventVerifier {
     }
     if (payload instanceof SponsorRevoked p) {
       return text("reason", p.getReason(), 0, MAX_TEXT);
+    }
+    if (payload instanceof LedgerParametersChanged p) {
+      return text("reason", p.getReason(), 0, MAX_TEXT);
+    }
+    if (payload instanceof LedgerGenesis) {
+      return Optional.empty();
     }
     return reject(INVALID_FIELD, "unknown payload type");
   }

@@ -47,7 +47,7 @@ class LogAuditorTest {
   }
 
   private static AuditLog withEntries(List<Located<LedgerEntry>> entries) {
-    return new AuditLog(Map.of(0, entries), log.checkpoints());
+    return log.withEntries(Map.of(0, entries));
   }
 
   private static AuditLog changeEntry(int index, UnaryOperator<LedgerEntry> change) {
@@ -75,7 +75,7 @@ class LogAuditorTest {
   void flippedPayloadByteIsCaught() {
     assertFinds(
         changeEntry(
-            5,
+            6,
             e -> {
               SignedEvent event =
                   SignedEvent.newBuilder((SignedEvent) e.getEvent()).setEventId("rX").build();
@@ -88,7 +88,7 @@ class LogAuditorTest {
   void resealedEntryWithChangedPayloadFailsItsSignature() {
     assertFinds(
         changeEntry(
-            5,
+            6,
             e -> {
               SignedEvent event =
                   SignedEvent.newBuilder((SignedEvent) e.getEvent()).setEventId("rX").build();
@@ -102,7 +102,7 @@ class LogAuditorTest {
   void flippedPrevHashIsCaught() {
     assertFinds(
         changeEntry(
-            6,
+            7,
             e ->
                 EntryHash.seal(
                     EntryHash.unhashed(
@@ -115,7 +115,7 @@ class LogAuditorTest {
   @Test
   void deletedEntryIsCaught() {
     List<Located<LedgerEntry>> entries = entries();
-    entries.remove(6);
+    entries.remove(7);
     AuditReport report = audit(withEntries(entries));
     assertThat(report.problems())
         .extracting(Problem::kind)
@@ -125,16 +125,16 @@ class LogAuditorTest {
   @Test
   void duplicatedEntryIsCaught() {
     List<Located<LedgerEntry>> entries = entries();
-    entries.add(7, entries.get(6));
+    entries.add(8, entries.get(7));
     assertFinds(withEntries(entries), Problem.Kind.LEDGER_SEQ);
   }
 
   @Test
   void reorderedEntriesAreCaught() {
     List<Located<LedgerEntry>> entries = entries();
-    var a = entries.get(6);
-    entries.set(6, entries.get(7));
-    entries.set(7, a);
+    var a = entries.get(7);
+    entries.set(7, entries.get(8));
+    entries.set(8, a);
     assertFinds(withEntries(entries), Problem.Kind.CHECKPOINT_HASH);
   }
 
@@ -142,7 +142,7 @@ class LogAuditorTest {
   void alteredRecordedWeightIsCaughtByReRunningTheRules() {
     assertFinds(
         changeEntry(
-            5,
+            6,
             e ->
                 EntryHash.seal(
                     EntryHash.unhashed(
@@ -175,7 +175,7 @@ class LogAuditorTest {
     String forged = new NoteKey("test.ledger", impostor.publicKey()).sign(body, impostor);
     List<Located<Checkpoint>> cps = new ArrayList<>(log.checkpoints());
     cps.set(0, Located.of(0, 0, Checkpoint.newBuilder(c).setNote(forged).build()));
-    AuditReport report = audit(new AuditLog(log.entries(), cps));
+    AuditReport report = audit(log.withCheckpoints(cps));
     assertThat(report.problems())
         .extracting(Problem::kind)
         .contains(Problem.Kind.CHECKPOINT_SIGNATURE);
@@ -185,7 +185,7 @@ class LogAuditorTest {
   void rewrittenHistoryUnderAReSignedCheckpointContradictsTheEarlierOne() {
     // The operator drops a report, re-chains everything after it and signs a new checkpoint.
     List<Located<LedgerEntry>> entries = entries();
-    entries.remove(5);
+    entries.remove(6);
     List<Located<LedgerEntry>> rewritten = new ArrayList<>();
     Map<String, LedgerEntry> last = new java.util.HashMap<>();
     long ledgerSeq = 0;
@@ -221,7 +221,7 @@ class LogAuditorTest {
                 .setLogHash(ByteBuffer.wrap(body.logHash()))
                 .setNote(note)
                 .build()));
-    AuditReport report = audit(new AuditLog(Map.of(0, rewritten), cps));
+    AuditReport report = audit(log.withEntries(Map.of(0, rewritten)).withCheckpoints(cps));
     assertThat(report.problems())
         .extracting(Problem::kind)
         .contains(Problem.Kind.CHECKPOINT_CONTRADICTION);

@@ -11,10 +11,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.DerivedEvent;
 import dev.trustledger.avro.EntryFacts;
 import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.LedgerGenesis;
+import dev.trustledger.avro.LedgerParameters;
+import dev.trustledger.avro.Rejection;
+import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.Severity;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.avro.TrustParameters;
 import dev.trustledger.chain.EntryHash;
 import dev.trustledger.chain.LogHash;
 import dev.trustledger.checkpoint.CheckpointBody;
@@ -27,6 +33,7 @@ import dev.trustledger.event.SigningBytes;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +58,10 @@ public final class TamperVectors {
 
   private TamperVectors() {}
 
-  /** The valid log: sponsors, agents, a sub-agent, reports and a cascading revocation. */
+  /**
+   * The valid log: the genesis, a sponsor, agents, a sub-agent, reports, a cascading revocation,
+   * and two refused inputs (a self-report and bytes that do not decode).
+   */
   static AuditLog validLog() {
     try (LedgerDriver ledger =
         new LedgerDriver(Map.of(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 4))) {
@@ -67,6 +77,13 @@ public final class TamperVectors {
                 .sign(Signer.admin(LedgerDriver.ADMIN)),
             T + 10 + i);
       }
+      ledger.publish(
+          Events.report(agentId("peer"), "self", 100, Severity.LOW, "q")
+              .eventId("self")
+              .issuedAt(T)
+              .sign(Signer.agent(key("peer"))),
+          T + 50);
+      ledger.publishRaw("garbage", "not an event".getBytes(StandardCharsets.UTF_8), T + 51);
       ledger.publish(
           Events.revoke(agentId("bot"), "gone")
               .eventId("rv")
@@ -86,7 +103,7 @@ public final class TamperVectors {
             Problem.Kind.ENTRY_HASH,
             change(
                 valid,
-                5,
+                6,
                 e ->
                     LedgerEntry.newBuilder(e)
                         .setEvent(event(e).setEventId("rX").build())
@@ -98,7 +115,7 @@ public final class TamperVectors {
             Problem.Kind.SIGNATURE,
             change(
                 valid,
-                5,
+                6,
                 e ->
                     reseal(
                         LedgerEntry.newBuilder(e)
@@ -111,7 +128,7 @@ public final class TamperVectors {
             Problem.Kind.CHAIN_PREV_HASH,
             change(
                 valid,
-                6,
+                7,
                 e ->
                     reseal(LedgerEntry.newBuilder(e).setPrevHash(flip(e.getPrevHash())).build()))));
     out.add(
@@ -119,13 +136,13 @@ public final class TamperVectors {
             "deleted-entry",
             "an entry removed from the log",
             Problem.Kind.LEDGER_SEQ,
-            edit(valid, l -> l.remove(6))));
+            edit(valid, l -> l.remove(7))));
     out.add(
         new Vector(
             "inserted-entry",
             "a forged report inserted, well formed and signed by an impostor",
             Problem.Kind.LEDGER_SEQ,
-            edit(valid, l -> l.add(7, Located.of(0, 7, forgedReport(l.get(6).value()))))));
+            edit(valid, l -> l.add(8, Located.of(0, 8, forgedReport(l.get(7).value()))))));
     out.add(
         new Vector(
             "reordered-entries",
@@ -134,35 +151,107 @@ public final class TamperVectors {
             edit(
                 valid,
                 l -> {
-                  Located<LedgerEntry> a = l.get(6);
-                  l.set(6, l.get(7));
-                  l.set(7, a);
+                  Located<LedgerEntry> a = l.get(7);
+                  l.set(7, l.get(8));
+                  l.set(8, a);
                 })));
     out.add(
         new Vector(
             "duplicated-entry",
             "an entry written twice",
             Problem.Kind.LEDGER_SEQ,
-            edit(valid, l -> l.add(7, l.get(6)))));
+            edit(valid, l -> l.add(8, l.get(7)))));
     out.add(
         new Vector(
             "resigned-with-another-key",
-            "an event re-signed, with its recorded signer key, by another key",
-            Problem.Kind.SIGNER_KEY,
-            change(valid, 5, TamperVectors::resignedByImpostor)));
+            "an event re-signed, with its recorded signer key, by another key: the signer's"
+                + " registered key does not verify it",
+            Problem.Kind.DECISION,
+            change(valid, 6, TamperVectors::resignedByImpostor)));
     out.add(
         new Vector(
             "truncated-tail",
             "the last entries cut off under a signed checkpoint",
             Problem.Kind.CHECKPOINT_SIZE,
-            edit(valid, l -> l.subList(3, l.size()).clear())));
+            edit(valid, l -> l.subList(4, l.size()).clear())));
     out.add(
         new Vector(
             "rewritten-history",
             "a report dropped, history re-chained and a new checkpoint signed with the ledger key",
             Problem.Kind.CHECKPOINT_CONTRADICTION,
             rewritten(valid)));
+    out.add(
+        new Vector(
+            "dropped-rejection",
+            "the rejection of an input removed: the input has no outcome",
+            Problem.Kind.MISSING_OUTCOME,
+            valid.withRejections(valid.rejections().subList(1, valid.rejections().size()))));
+    out.add(
+        new Vector(
+            "changed-decision",
+            "a rejection's reason changed (a self-report said to be stale)",
+            Problem.Kind.DECISION,
+            valid.withRejections(
+                List.of(
+                    Located.of(
+                        0,
+                        0,
+                        Rejection.newBuilder(valid.rejections().get(0).value())
+                            .setReason(RejectionReason.STALE_EVENT)
+                            .build()),
+                    valid.rejections().get(1)))));
+    out.add(
+        new Vector(
+            "wrong-partition",
+            "an entry written to another partition of ledger.entries",
+            Problem.Kind.PARTITION,
+            movedToPartition(valid, 6, 1)));
+    out.add(
+        new Vector(
+            "wrong-parameter",
+            "the genesis re-signed with another evidence half-life, every hash re-computed",
+            Problem.Kind.FACTS,
+            withGenesisEvidenceHalfLife(valid, 1000)));
+    out.add(
+        new Vector(
+            "missing-genesis",
+            "the genesis entry removed",
+            Problem.Kind.GENESIS,
+            edit(valid, l -> l.remove(0))));
     return out;
+  }
+
+  private static AuditLog movedToPartition(AuditLog valid, int index, int partition) {
+    List<Located<LedgerEntry>> entries = new ArrayList<>(valid.entries().get(0));
+    Located<LedgerEntry> moved = entries.remove(index);
+    return valid.withEntries(
+        Map.of(0, entries, partition, List.of(Located.of(partition, 0, moved.value()))));
+  }
+
+  /**
+   * The whole log as the ledger key holder could rewrite it: a genesis with another parameter,
+   * re-signed, and every later entry re-chained so that hashes and links hold. The entries still
+   * carry the trust computed under the real parameter.
+   */
+  private static AuditLog withGenesisEvidenceHalfLife(AuditLog valid, long halfLifeMs) {
+    List<Located<LedgerEntry>> entries = new ArrayList<>(valid.entries().get(0));
+    LedgerEntry genesis = entries.get(0).value();
+    SignedEvent event = (SignedEvent) genesis.getEvent();
+    LedgerGenesis payload = (LedgerGenesis) event.getPayload();
+    LedgerParameters params = payload.getParameters();
+    LedgerParameters changed =
+        LedgerParameters.newBuilder(params)
+            .setTrust(
+                TrustParameters.newBuilder(params.getTrust())
+                    .setEvidenceHalfLifeMs(halfLifeMs)
+                    .build())
+            .build();
+    SignedEvent resigned =
+        Events.genesis(LedgerDriver.LEDGER_KEY.publicKey(), changed)
+            .issuedAt(event.getIssuedAt())
+            .sign(Signer.ledger(LedgerDriver.LEDGER_KEY), LedgerDriver.LEDGER_KEY);
+    entries.set(0, Located.of(0, 0, LedgerEntry.newBuilder(genesis).setEvent(resigned).build()));
+    return rechained(valid, entries);
   }
 
   private static SignedEvent.Builder event(LedgerEntry e) {
@@ -224,30 +313,15 @@ public final class TamperVectors {
       AuditLog valid, java.util.function.Consumer<List<Located<LedgerEntry>>> edit) {
     List<Located<LedgerEntry>> entries = new ArrayList<>(valid.entries().get(0));
     edit.accept(entries);
-    return new AuditLog(Map.of(0, entries), valid.checkpoints());
+    return valid.withEntries(Map.of(0, entries));
   }
 
   private static AuditLog rewritten(AuditLog valid) {
     List<Located<LedgerEntry>> entries = new ArrayList<>(valid.entries().get(0));
-    entries.remove(5);
-    List<Located<LedgerEntry>> out = new ArrayList<>();
-    Map<String, LedgerEntry> last = new HashMap<>();
-    long ledgerSeq = 0;
-    for (Located<LedgerEntry> l : entries) {
-      LedgerEntry e = l.value();
-      LedgerEntry prev = last.get(e.getSubjectId());
-      LedgerEntry fixed =
-          reseal(
-              LedgerEntry.newBuilder(e)
-                  .setSeq(prev == null ? 0 : prev.getSeq() + 1)
-                  .setPrevHash(
-                      prev == null ? ByteBuffer.wrap(EntryHash.genesis()) : prev.getEntryHash())
-                  .setLedgerSeq(ledgerSeq++)
-                  .build());
-      last.put(e.getSubjectId(), fixed);
-      out.add(Located.of(0, out.size(), fixed));
-    }
-    List<byte[]> hashes = out.stream().map(l -> Buffers.toArray(l.value().getEntryHash())).toList();
+    entries.remove(6);
+    AuditLog out = rechained(valid, entries);
+    List<byte[]> hashes =
+        out.entries().get(0).stream().map(l -> Buffers.toArray(l.value().getEntryHash())).toList();
     CheckpointBody body =
         new CheckpointBody(CheckpointBody.origin(LEDGER, 0), hashes.size(), LogHash.of(hashes));
     String note =
@@ -264,7 +338,37 @@ public final class TamperVectors {
                 .setCreatedAt(EXPORTED_AT)
                 .setNote(note)
                 .build()));
-    return new AuditLog(Map.of(0, out), checkpoints);
+    return out.withCheckpoints(checkpoints);
+  }
+
+  /** {@code entries} with seq, prev_hash, ledger_seq and entry_hash made consistent again. */
+  private static AuditLog rechained(AuditLog valid, List<Located<LedgerEntry>> entries) {
+    List<Located<LedgerEntry>> out = new ArrayList<>();
+    Map<String, LedgerEntry> last = new HashMap<>();
+    long ledgerSeq = 0;
+    for (Located<LedgerEntry> l : entries) {
+      LedgerEntry e = l.value();
+      LedgerEntry prev = last.get(e.getSubjectId());
+      LedgerEntry fixed =
+          reseal(
+              LedgerEntry.newBuilder(e)
+                  .setSeq(prev == null ? 0 : prev.getSeq() + 1)
+                  .setPrevHash(
+                      prev == null ? ByteBuffer.wrap(EntryHash.genesis()) : prev.getEntryHash())
+                  .setLedgerSeq(ledgerSeq++)
+                  .build());
+      if (fixed.getEvent() instanceof DerivedEvent d) {
+        LedgerEntry cause = last.get(d.getCauseSubjectId());
+        fixed =
+            reseal(
+                LedgerEntry.newBuilder(fixed)
+                    .setEvent(DerivedEvent.newBuilder(d).setCauseHash(cause.getEntryHash()).build())
+                    .build());
+      }
+      last.put(e.getSubjectId(), fixed);
+      out.add(Located.of(0, out.size(), fixed));
+    }
+    return valid.withEntries(Map.of(0, out));
   }
 
   /** Writes valid.jsonl, one file per vector, and index.json into {@code args[0]}. */
@@ -272,15 +376,14 @@ public final class TamperVectors {
     Path dir = Path.of(args.length > 0 ? args[0] : "ledger-streams/src/test/resources/" + FOLDER);
     Files.createDirectories(dir);
     AuditLog valid = validLog();
-    ExportFile.write(dir.resolve("valid.jsonl"), LEDGER, EXPORTED_AT, ExportFile.lines(valid));
+    ExportFile.write(dir.resolve("valid.jsonl"), valid, EXPORTED_AT);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode index = json.createObjectNode();
     index.put("desc", "tampered copies of valid.jsonl; each must fail the audit with want_problem");
     index.put("ledger_name", LEDGER);
     ArrayNode vectors = index.putArray("vectors");
     for (Vector v : generate(valid)) {
-      ExportFile.write(
-          dir.resolve(v.name() + ".jsonl"), LEDGER, EXPORTED_AT, ExportFile.lines(v.log()));
+      ExportFile.write(dir.resolve(v.name() + ".jsonl"), v.log(), EXPORTED_AT);
       vectors
           .addObject()
           .put("file", v.name() + ".jsonl")

@@ -50,13 +50,14 @@ class TamperVectorsTest {
   void untamperedLogPasses() throws Exception {
     AuditReport report = ledger.auditor().audit(ExportFile.read(file("valid.jsonl")));
     assertThat(report.problems()).isEmpty();
-    assertThat(report.entries()).isEqualTo(12);
+    assertThat(report.entries()).isEqualTo(13);
+    assertThat(report.rejections()).isEqualTo(2);
     assertThat(report.checkpoints()).isPositive();
   }
 
   @Test
   void everyAttackHasAVector() {
-    assertThat(vectors()).hasSize(10);
+    assertThat(vectors()).hasSize(15);
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -72,5 +73,7 @@ class TamperVectorsTest {
     AuditLog stored = ExportFile.read(file("valid.jsonl"));
     assertThat(stored.entries()).isEqualTo(valid.entries());
     assertThat(stored.checkpoints()).isEqualTo(valid.checkpoints());
+    assertThat(stored.rejections()).isEqualTo(valid.rejections());
+    assertThat(stored.inputs()).isEqualTo(valid.inputs());
   }
 }

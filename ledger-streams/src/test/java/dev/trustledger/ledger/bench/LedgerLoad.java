@@ -278,12 +278,11 @@ public final class LedgerLoad {
     var log =
         new dev.trustledger.ledger.audit.TopicLogReader(
                 bootstrap,
-                dev.trustledger.ledger.topology.LedgerTopics.DEFAULT,
-                dev.trustledger.ledger.topology.LedgerFormats.singleObject())
+                dev.trustledger.topic.LedgerTopics.DEFAULT,
+                dev.trustledger.topic.LedgerFormats.singleObject())
             .read();
     double readSeconds = (System.nanoTime() - start) / 1e9;
-    var auditor =
-        dev.trustledger.ledger.audit.LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
+    var auditor = dev.trustledger.ledger.audit.LogAuditor.of(LedgerDriver.LEDGER_KEY.publicKey());
     double raw = rawVerifyRate(2, 5_000);
     var report = auditor.audit(log);
     double rawAfter = rawVerifyRate(2, 5_000);

@@ -17,9 +17,9 @@ import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.Workload;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.LedgerTopics;
 import dev.trustledger.testkit.KafkaCluster;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +67,7 @@ class AuditIT {
   }
 
   private LogAuditor auditor() {
-    return LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
+    return LogAuditor.of(LedgerDriver.LEDGER_KEY.publicKey());
   }
 
   @Test

@@ -13,9 +13,9 @@ import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.Workload;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.LedgerTopics;
 import dev.trustledger.testkit.KafkaCluster;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.io.File;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -119,7 +119,7 @@ class LedgerCrashIT {
       }
     }
 
-    LogAuditor auditor = LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
+    LogAuditor auditor = LogAuditor.of(LedgerDriver.LEDGER_KEY.publicKey());
     AuditReport report =
         auditor.audit(
             new TopicLogReader(bootstrap, LedgerTopics.DEFAULT, LedgerFormats.singleObject())

@@ -17,9 +17,9 @@ import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.Workload;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.LedgerTopics;
 import dev.trustledger.testkit.KafkaCluster;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import dev.trustledger.trust.Evidence;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +95,7 @@ class LedgerIT {
 
     // Let the interval checkpoint cover every partition's tail.
     Thread.sleep(2500);
-    LogAuditor auditor = LogAuditor.of(config, LedgerDriver.LEDGER_KEY.publicKey());
+    LogAuditor auditor = LogAuditor.of(LedgerDriver.LEDGER_KEY.publicKey());
     AuditLog log =
         new TopicLogReader(bootstrap, LedgerTopics.DEFAULT, LedgerFormats.singleObject()).read();
     AuditReport report = auditor.audit(log);
@@ -119,7 +119,7 @@ class LedgerIT {
     for (var agent : workload.agents()) {
       String id = Signer.agent(agent).id();
       Evidence recomputed = report.trust().get(id);
-      Evidence served = ledger.reader().evidence(id).orElseThrow();
+      Evidence served = Evidence.of(ledger.reader().principal(id).orElseThrow().getTrust());
       assertThat(served.positive()).isCloseTo(recomputed.positive(), within(0.0));
       assertThat(served).isEqualTo(recomputed);
     }

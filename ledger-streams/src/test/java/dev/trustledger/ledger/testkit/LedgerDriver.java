@@ -2,16 +2,26 @@ package dev.trustledger.ledger.testkit;
 
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.encoding.Base64Url;
+import dev.trustledger.ledger.audit.AuditLog;
+import dev.trustledger.ledger.audit.InputRecord;
+import dev.trustledger.ledger.audit.Located;
+import dev.trustledger.ledger.audit.LogAuditor;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.config.LedgerConfig;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.LedgerTopics;
+import dev.trustledger.ledger.sequencer.LedgerStep;
+import dev.trustledger.ledger.store.StoreNames;
+import dev.trustledger.ledger.topology.LedgerMetrics;
 import dev.trustledger.ledger.topology.LedgerTopology;
 import dev.trustledger.serde.SerdeException;
 import dev.trustledger.testutil.Fixtures;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +53,7 @@ public final class LedgerDriver implements AutoCloseable {
   private final LedgerTopics topics = LedgerTopics.DEFAULT;
   private final LedgerFormats formats = LedgerFormats.singleObject();
   private final TestInputTopic<String, byte[]> events;
+  private final TestInputTopic<String, byte[]> keys;
   private final TestOutputTopic<String, byte[]> entries;
   private final TestOutputTopic<String, byte[]> rejections;
   private final TestOutputTopic<String, byte[]> checkpoints;
@@ -50,6 +62,7 @@ public final class LedgerDriver implements AutoCloseable {
   private final List<LedgerEntry> entriesSeen = new ArrayList<>();
   private final List<Rejection> rejectionsSeen = new ArrayList<>();
   private final List<Checkpoint> checkpointsSeen = new ArrayList<>();
+  private final List<InputRecord> inputsSeen = new ArrayList<>();
   private int published;
 
   public LedgerDriver() {
@@ -57,6 +70,11 @@ public final class LedgerDriver implements AutoCloseable {
   }
 
   public LedgerDriver(Map<String, Object> overrides) {
+    this(overrides, UnaryOperator.identity());
+  }
+
+  /** A ledger whose sequencer runs {@code step} applied to the ledger's own step. */
+  public LedgerDriver(Map<String, Object> overrides, UnaryOperator<LedgerStep> step) {
     try {
       stateDir = Files.createTempDirectory("ledger-ttd");
     } catch (java.io.IOException e) {
@@ -74,11 +92,13 @@ public final class LedgerDriver implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     driver =
         new TopologyTestDriver(
-            LedgerTopology.build(topics, config, formats, LEDGER_KEY),
+            LedgerTopology.build(topics, config, formats, LEDGER_KEY, LedgerMetrics.NONE, step),
             props,
             Instant.ofEpochMilli(0));
     events =
         driver.createInputTopic(topics.events(), new StringSerializer(), new ByteArraySerializer());
+    keys =
+        driver.createInputTopic(topics.keys(), new StringSerializer(), new ByteArraySerializer());
     entries =
         driver.createOutputTopic(
             topics.entries(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -106,7 +126,24 @@ public final class LedgerDriver implements AutoCloseable {
   /** Publishes raw bytes with ledger time {@code t}. */
   public LedgerDriver publishRaw(String key, byte[] value, long t) {
     events.pipeInput(new TestRecord<>(key, value, Instant.ofEpochMilli(t)));
+    SignedEvent decoded;
+    try {
+      decoded = formats.events().decode(topics.events(), value);
+    } catch (SerdeException e) {
+      decoded = null;
+    }
+    inputsSeen.add(new InputRecord(0, published, t, key, decoded));
     published++;
+    drain();
+    return this;
+  }
+
+  /**
+   * Writes a record straight to {@code ledger.keys}, as anyone who can produce to the topic could
+   * (a null key removes the signer from the verify stage's store).
+   */
+  public LedgerDriver writeKeyRecord(String principalId, byte[] publicKey, long t) {
+    keys.pipeInput(new TestRecord<>(principalId, publicKey, Instant.ofEpochMilli(t)));
     drain();
     return this;
   }
@@ -141,9 +178,30 @@ public final class LedgerDriver implements AutoCloseable {
     return List.copyOf(entriesSeen);
   }
 
-  /** Entries that record an input event (not cascades): one per accepted input. */
+  /**
+   * Entries that record an input event (not the genesis, which the ledger writes itself, nor
+   * cascades): one per accepted input.
+   */
   public List<LedgerEntry> inputEntries() {
-    return entriesSeen.stream().filter(e -> e.getEvent() instanceof SignedEvent).toList();
+    return entriesSeen.stream()
+        .filter(
+            e ->
+                e.getEvent() instanceof SignedEvent s && !(s.getPayload() instanceof LedgerGenesis))
+        .toList();
+  }
+
+  /** The sequencer's record of a principal. */
+  public PrincipalState principal(String id) {
+    org.apache.kafka.streams.state.KeyValueStore<String, PrincipalState> store =
+        driver.getKeyValueStore(StoreNames.PRINCIPALS);
+    return store.get(id);
+  }
+
+  /** The ledger's head. */
+  public LedgerHead head() {
+    org.apache.kafka.streams.state.KeyValueStore<String, LedgerHead> store =
+        driver.getKeyValueStore(StoreNames.HEAD);
+    return store.get(StoreNames.HEAD_KEY);
   }
 
   /** True when every input so far has exactly one outcome. */
@@ -174,21 +232,25 @@ public final class LedgerDriver implements AutoCloseable {
   }
 
   /** The log as an auditor sees it: partition 0 holds every entry here. */
-  public dev.trustledger.ledger.audit.AuditLog auditLog() {
-    List<dev.trustledger.ledger.audit.Located<LedgerEntry>> located = new ArrayList<>();
+  public AuditLog auditLog() {
+    List<Located<LedgerEntry>> located = new ArrayList<>();
     for (int i = 0; i < entriesSeen.size(); i++) {
-      located.add(dev.trustledger.ledger.audit.Located.of(0, i, entriesSeen.get(i)));
+      located.add(Located.of(0, i, entriesSeen.get(i)));
     }
-    List<dev.trustledger.ledger.audit.Located<Checkpoint>> cps = new ArrayList<>();
+    List<Located<Checkpoint>> cps = new ArrayList<>();
     for (int i = 0; i < checkpointsSeen.size(); i++) {
-      cps.add(dev.trustledger.ledger.audit.Located.of(0, i, checkpointsSeen.get(i)));
+      cps.add(Located.of(0, i, checkpointsSeen.get(i)));
     }
-    return new dev.trustledger.ledger.audit.AuditLog(Map.of(0, located), cps);
+    List<Located<Rejection>> rejected = new ArrayList<>();
+    for (int i = 0; i < rejectionsSeen.size(); i++) {
+      rejected.add(Located.of(0, i, rejectionsSeen.get(i)));
+    }
+    return new AuditLog(Map.of(0, located), cps, rejected, List.copyOf(inputsSeen));
   }
 
-  /** An auditor with this ledger's admin and checkpoint keys. */
-  public dev.trustledger.ledger.audit.LogAuditor auditor() {
-    return dev.trustledger.ledger.audit.LogAuditor.of(config, LEDGER_KEY.publicKey());
+  /** An auditor that trusts this ledger's key. */
+  public LogAuditor auditor() {
+    return LogAuditor.of(LEDGER_KEY.publicKey());
   }
 
   @Override

@@ -1,12 +1,13 @@
 package dev.trustledger.ledger.testkit;
 
 import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
-import dev.trustledger.ledger.topology.LedgerFormats;
-import dev.trustledger.ledger.topology.LedgerTopics;
 import dev.trustledger.serde.SerdeException;
+import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.topic.LedgerTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -84,7 +85,7 @@ public final class OutputCounter implements AutoCloseable {
     if (r.topic().equals(topics.entries())) {
       LedgerEntry entry = formats.entries().decode(r.topic(), r.value());
       entries++;
-      if (entry.getEvent() instanceof SignedEvent e) {
+      if (entry.getEvent() instanceof SignedEvent e && !(e.getPayload() instanceof LedgerGenesis)) {
         inputEntries++;
         acceptedEvents.merge(e.getSubjectId() + "/" + e.getEventId(), 1, Integer::sum);
       }

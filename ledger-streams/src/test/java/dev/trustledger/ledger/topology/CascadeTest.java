@@ -10,14 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustledger.avro.DerivedEvent;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.avro.Principal;
 import dev.trustledger.avro.PrincipalStatus;
 import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import java.util.List;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,9 +42,7 @@ class CascadeTest {
   }
 
   private PrincipalStatus status(String agent) {
-    KeyValueStore<String, Principal> principals =
-        ledger.driver().getKeyValueStore(StoreNames.PRINCIPALS);
-    return principals.get(agentId(agent)).getStatus();
+    return ledger.principal(agentId(agent)).getStatus();
   }
 
   @Test

@@ -13,12 +13,10 @@ import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.PrincipalStatus;
 import dev.trustledger.avro.Severity;
 import dev.trustledger.avro.SignedEvent;
-import dev.trustledger.avro.TrustState;
 import dev.trustledger.chain.EntryHash;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
-import dev.trustledger.ledger.rules.LedgerRules;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.trust.Evidence;
 import dev.trustledger.trust.Report;
@@ -26,7 +24,6 @@ import dev.trustledger.trust.TrustModel;
 import dev.trustledger.trust.TrustParams;
 import dev.trustledger.trust.Weights;
 import java.util.List;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,8 +139,7 @@ class ChainAndTrustTest {
                 params);
       }
     }
-    KeyValueStore<String, TrustState> store = ledger.driver().getKeyValueStore(StoreNames.TRUST);
-    assertThat(LedgerRules.fromAvro(store.get(agentId("bot")))).isEqualTo(expected);
+    assertThat(Evidence.of(ledger.principal(agentId("bot")).getTrust())).isEqualTo(expected);
     assertThat(expected.positiveReports()).isEqualTo(1);
     assertThat(expected.negativeReports()).isEqualTo(2);
   }
@@ -151,8 +147,8 @@ class ChainAndTrustTest {
   @Test
   void signingAReportIsActivityOfTheReporter() {
     ledger.publish(report("outsider", Signer.agent(key("outsider")), "bot", 100, "o1"), T + 1000);
-    KeyValueStore<String, TrustState> store = ledger.driver().getKeyValueStore(StoreNames.TRUST);
-    assertThat(store.get(agentId("outsider")).getActivityTime()).isEqualTo(T + 1000);
+    assertThat(ledger.principal(agentId("outsider")).getTrust().getActivityTime())
+        .isEqualTo(T + 1000);
   }
 
   @Test

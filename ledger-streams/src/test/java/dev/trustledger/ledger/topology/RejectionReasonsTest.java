@@ -17,6 +17,9 @@ import dev.trustledger.avro.UnsignedEvent;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
 import dev.trustledger.event.SigningBytes;
+import dev.trustledger.ledger.audit.Problem;
+import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.sequencer.Input;
 import dev.trustledger.ledger.testkit.Cast;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.serde.SingleObjectFormat;
@@ -24,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -100,14 +104,28 @@ class RejectionReasonsTest {
   }
 
   @Test
-  void signatureOfSignerNotYetInTheKeyStoreIsStillChecked() {
-    // The sequencer verifies when the verifier stage did not know the key.
+  void signatureOfSignerMissingFromTheKeyStoreIsCheckedByTheSequencer() {
+    // The verify stage knows no key for peer, so it passes the event on unchecked.
+    ledger.writeKeyRecord(agentId("peer"), null, T + 5);
     SignedEvent forged =
         SignedEvent.newBuilder(report("peer", "bot", "i1", T))
             .setSignature(ByteBuffer.wrap(new byte[64]))
             .build();
     ledger.publish(forged, T + 10);
     expect(RejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void eventSignedWithAForgedKeyRecordIsBadSignature() {
+    // Someone who can write ledger.keys maps peer's id to their own key and signs as peer: the
+    // verify stage checks with the forged key, the sequencer with the key its state names.
+    ledger.writeKeyRecord(agentId("peer"), key("mallory").publicKey().raw(), T + 5);
+    SignedEvent asPeer =
+        Cast.sign(SigningBytes.unsigned(report("peer", "bot", "i1", T)), key("mallory"), null);
+    ledger.publish(asPeer, T + 10);
+    Rejection r = expect(RejectionReason.BAD_SIGNATURE);
+    assertThat(r.getDetail()).contains(agentId("peer"));
+    assertThat(ledger.inputEntries()).hasSize(3);
   }
 
   @Test
@@ -183,8 +201,11 @@ class RejectionReasonsTest {
     SignedEvent r = report("peer", "bot", "i1", T);
     ledger.publish(r, T + 10);
     ledger.publish(r, T + 11);
-    expect(RejectionReason.DUPLICATE_EVENT);
-    assertThat(ledger.entries()).hasSize(4);
+    Rejection rejection = expect(RejectionReason.DUPLICATE_EVENT);
+    // genesis, sponsor, two agents, the report
+    assertThat(ledger.entries()).hasSize(5);
+    assertThat(rejection.getDuplicateOf().getEntryHash())
+        .isEqualTo(ledger.lastEntry().getEntryHash());
   }
 
   @Test
@@ -357,6 +378,33 @@ class RejectionReasonsTest {
             key("newbie")),
         T + 10);
     expect(RejectionReason.INVALID_FIELD);
+  }
+
+  @Test
+  void inputWhoseStepFailsUnderTheRejectPolicyIsInternalError() {
+    ledger.close();
+    ledger =
+        new LedgerDriver(
+            Map.of(LedgerConfig.EXCEPTION_POLICY_CONFIG, "reject"),
+            step ->
+                (state, input) -> {
+                  if (input instanceof Input.Event e && e.event().getEventId().equals("rep-boom")) {
+                    throw new IllegalStateException("a bug in the rules");
+                  }
+                  return step.step(state, input);
+                });
+    ledger.publish(registerSponsor("acme", T), T);
+    ledger.publish(registerAgent("bot", "acme", T), T + 1);
+    ledger.publish(registerAgent("peer", "acme", T), T + 2);
+    ledger.publish(report("peer", "bot", "boom", T), T + 10);
+    Rejection r = expect(RejectionReason.INTERNAL_ERROR);
+    assertThat(r.getDetail()).contains("a bug in the rules");
+    // The ledger goes on, and the auditor, whose step does not fail, reports the rejection.
+    ledger.publish(report("peer", "bot", "next", T), T + 11);
+    assertThat(ledger.lastEntry().getEvent()).isInstanceOf(SignedEvent.class);
+    assertThat(ledger.auditor().audit(ledger.auditLog()).problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p.kind()).isEqualTo(Problem.Kind.DECISION));
   }
 
   @Test

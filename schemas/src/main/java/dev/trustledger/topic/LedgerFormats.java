@@ -1,4 +1,4 @@
-package dev.trustledger.ledger.topology;
+package dev.trustledger.topic;
 
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.LedgerEntry;

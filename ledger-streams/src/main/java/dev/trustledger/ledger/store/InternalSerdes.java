@@ -1,4 +1,4 @@
-package dev.trustledger.ledger.directory;
+package dev.trustledger.ledger.store;
 
 import dev.trustledger.serde.KafkaSerdes;
 import dev.trustledger.serde.SingleObjectFormat;

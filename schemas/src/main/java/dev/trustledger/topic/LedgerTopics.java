@@ -1,4 +1,4 @@
-package dev.trustledger.ledger.topology;
+package dev.trustledger.topic;
 
 import java.util.List;
 

@@ -1,0 +1,614 @@
+package dev.trustledger.ledger.sequencer;
+
+import static dev.trustledger.avro.RejectionReason.ALREADY_REGISTERED;
+import static dev.trustledger.avro.RejectionReason.DUPLICATE_EVENT;
+import static dev.trustledger.avro.RejectionReason.EXPIRED;
+import static dev.trustledger.avro.RejectionReason.FUTURE_EVENT;
+import static dev.trustledger.avro.RejectionReason.INVALID_FIELD;
+import static dev.trustledger.avro.RejectionReason.PARENT_NOT_ACTIVE;
+import static dev.trustledger.avro.RejectionReason.SELF_REPORT;
+import static dev.trustledger.avro.RejectionReason.SIGNER_NOT_ACTIVE;
+import static dev.trustledger.avro.RejectionReason.SIGNER_NOT_AUTHORIZED;
+import static dev.trustledger.avro.RejectionReason.SPONSOR_NOT_ACTIVE;
+import static dev.trustledger.avro.RejectionReason.STALE_EVENT;
+import static dev.trustledger.avro.RejectionReason.SUBJECT_REVOKED;
+import static dev.trustledger.avro.RejectionReason.UNKNOWN_SUBJECT;
+
+import dev.trustledger.avro.AgentRegistered;
+import dev.trustledger.avro.AgentReinstated;
+import dev.trustledger.avro.AgentRevoked;
+import dev.trustledger.avro.AgentSuspended;
+import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.EntryFacts;
+import dev.trustledger.avro.EntryRef;
+import dev.trustledger.avro.LedgerGenesis;
+import dev.trustledger.avro.LedgerParameters;
+import dev.trustledger.avro.LedgerParametersChanged;
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.avro.PrincipalStatus;
+import dev.trustledger.avro.RejectionReason;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.avro.SponsorRegistered;
+import dev.trustledger.avro.SponsorRevoked;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.verify.Rejected;
+import dev.trustledger.trust.Evidence;
+import dev.trustledger.trust.Report;
+import dev.trustledger.trust.TrustModel;
+import dev.trustledger.trust.Weights;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ledger's rules for an event whose signatures have been checked (docs/spec.md section 6):
+ * replay window, dedupe, who may sign what, state transitions, reporter weights and cascades. Pure
+ * over a {@link LedgerState}; the checks run in the order the specification gives, and the first
+ * that fails names the rejection.
+ */
+final class Rules {
+  private static final ByteBuffer NO_HASH = ByteBuffer.wrap(new byte[32]).asReadOnlyBuffer();
+
+  /** What the rules decided. */
+  sealed interface Outcome {}
+
+  /**
+   * The event is rejected.
+   *
+   * @param duplicateOf for DUPLICATE_EVENT, the entry that already holds the id or interaction
+   */
+  record Reject(Rejected rejected, EntryRef duplicateOf) implements Outcome {}
+
+  /**
+   * The event is accepted.
+   *
+   * @param facts the facts recorded in the subject's entry
+   * @param updates new records of principals (the subject, the signer's activity, cascades)
+   * @param links new parent -> child links
+   * @param cascade agents revoked by derived entries, parents before children
+   * @param cascadeReason the reason written into each derived revocation
+   * @param parameters new ledger parameters, or null
+   */
+  record Accept(
+      EntryFacts facts,
+      List<PrincipalState> updates,
+      List<StateChanges.Link> links,
+      List<String> cascade,
+      String cascadeReason,
+      LedgerParameters parameters)
+      implements Outcome {}
+
+  /**
+   * Who signed: an admin, the ledger, or a registered principal ({@code principal} set).
+   *
+   * @param id the signer id
+   * @param kind its kind
+   * @param key the key its signature was checked with
+   * @param principal its record, for sponsors and agents
+   */
+  record Signer(String id, PrincipalKind kind, byte[] key, PrincipalState principal) {}
+
+  private final LedgerState state;
+  private final Parameters params;
+  private final String ledgerId;
+
+  Rules(LedgerState state, Parameters params, String ledgerId) {
+    this.state = state;
+    this.params = params;
+    this.ledgerId = ledgerId;
+  }
+
+  /** A new principal's record: no entries in its chain yet. */
+  static PrincipalState.Builder fresh(String id, PrincipalKind kind, ByteBuffer key, long t) {
+    return PrincipalState.newBuilder()
+        .setId(id)
+        .setKind(kind)
+        .setPublicKey(key)
+        .setStatus(PrincipalStatus.ACTIVE)
+        .setCreatedAt(t)
+        .setChainSeq(-1)
+        .setChainHead(NO_HASH.duplicate())
+        .setChainLedgerSeq(-1);
+  }
+
+  static Evidence evidence(PrincipalState p) {
+    return p.getTrust() != null ? Evidence.of(p.getTrust()) : Evidence.registered(p.getCreatedAt());
+  }
+
+  /** Decides {@code event}, signed by {@code signer}, at ledger time {@code t}. */
+  Outcome decide(SignedEvent event, long t, Signer signer) {
+    long issuedAt = event.getIssuedAt();
+    if (issuedAt < t - params.replayWindowMs()) {
+      return reject(
+          STALE_EVENT,
+          "issued_at "
+              + issuedAt
+              + " is more than "
+              + params.replayWindowMs()
+              + " ms before ledger time "
+              + t);
+    }
+    if (issuedAt > t + params.futureSkewMs()) {
+      return reject(
+          FUTURE_EVENT,
+          "issued_at "
+              + issuedAt
+              + " is more than "
+              + params.futureSkewMs()
+              + " ms after ledger time "
+              + t);
+    }
+    Optional<Decision> accepted =
+        state.accepted(event.getSubjectId(), event.getEventId(), windowStart(t), t);
+    if (accepted.isPresent()) {
+      return new Reject(
+          Rejected.of(
+              DUPLICATE_EVENT,
+              "event_id "
+                  + event.getEventId()
+                  + " was already accepted for "
+                  + event.getSubjectId()
+                  + " at ledger_seq "
+                  + accepted.get().getEntry().getLedgerSeq()),
+          accepted.get().getEntry());
+    }
+    Object payload = event.getPayload();
+    // An agent registration names its signer's role: its checks say SPONSOR_ or PARENT_NOT_ACTIVE.
+    if (signer.principal() != null && !(payload instanceof AgentRegistered)) {
+      Optional<Rejected> inactive = checkActive("signer", signer.principal(), t);
+      if (inactive.isPresent()) {
+        return new Reject(inactive.get(), null);
+      }
+    }
+    Context c = new Context(event, t, signer);
+    if (payload instanceof SponsorRegistered s) {
+      return registerSponsor(c, s);
+    }
+    if (payload instanceof AgentRegistered a) {
+      return registerAgent(c, a);
+    }
+    if (payload instanceof BehaviourReported r) {
+      return report(c, r);
+    }
+    if (payload instanceof AgentSuspended) {
+      return setStatus(c, PrincipalStatus.SUSPENDED);
+    }
+    if (payload instanceof AgentReinstated) {
+      return setStatus(c, PrincipalStatus.ACTIVE);
+    }
+    if (payload instanceof AgentRevoked r) {
+      return revokeAgent(c, r);
+    }
+    if (payload instanceof SponsorRevoked) {
+      return revokeSponsor(c);
+    }
+    if (payload instanceof LedgerParametersChanged p) {
+      return changeParameters(c, p);
+    }
+    if (payload instanceof LedgerGenesis) {
+      return reject(ALREADY_REGISTERED, "the ledger " + ledgerId + " already has its genesis");
+    }
+    return reject(INVALID_FIELD, "unknown payload type");
+  }
+
+  /** The oldest ledger time a duplicate can be remembered from at {@code t}. */
+  private long windowStart(long t) {
+    return t - params.replayWindowMs() - params.futureSkewMs();
+  }
+
+  /** The event being decided. */
+  private record Context(SignedEvent event, long t, Signer signer) {
+    EntryFacts.Builder facts(PrincipalStatus statusAfter) {
+      return EntryFacts.newBuilder()
+          .setSignerPublicKey(ByteBuffer.wrap(signer.key()))
+          .setSignerKind(signer.kind())
+          .setStatusAfter(statusAfter);
+    }
+
+    String subjectId() {
+      return event.getSubjectId();
+    }
+  }
+
+  private Outcome registerSponsor(Context c, SponsorRegistered s) {
+    if (c.signer.kind() != PrincipalKind.ADMIN) {
+      return reject(
+          SIGNER_NOT_AUTHORIZED, "only an admin registers sponsors, not " + c.signer.id());
+    }
+    String id = c.subjectId();
+    if (state.principal(id).isPresent()) {
+      return reject(ALREADY_REGISTERED, id + " is already registered");
+    }
+    PrincipalState sponsor =
+        fresh(id, PrincipalKind.SPONSOR, s.getPublicKey(), c.t)
+            .setName(s.getName())
+            .setContact(s.getContact())
+            .build();
+    return accept(c.facts(PrincipalStatus.ACTIVE).build(), List.of(sponsor), List.of());
+  }
+
+  private Outcome registerAgent(Context c, AgentRegistered a) {
+    String id = c.subjectId();
+    if (state.principal(id).isPresent()) {
+      return reject(ALREADY_REGISTERED, id + " is already registered");
+    }
+    Optional<PrincipalState> sponsor =
+        state.principal(a.getSponsorId()).filter(p -> p.getKind() == PrincipalKind.SPONSOR);
+    if (sponsor.isEmpty() || sponsor.get().getStatus() != PrincipalStatus.ACTIVE) {
+      return reject(
+          SPONSOR_NOT_ACTIVE,
+          "sponsor "
+              + a.getSponsorId()
+              + (sponsor.isEmpty() ? " is not registered" : " is " + sponsor.get().getStatus()));
+    }
+    List<StateChanges.Link> links = new ArrayList<>();
+    String parentId = a.getParentAgentId();
+    if (parentId == null) {
+      if (!c.signer.id().equals(a.getSponsorId())) {
+        return reject(
+            SIGNER_NOT_AUTHORIZED, "an agent is registered by its sponsor " + a.getSponsorId());
+      }
+    } else {
+      if (!c.signer.id().equals(parentId) && !c.signer.id().equals(a.getSponsorId())) {
+        return reject(
+            SIGNER_NOT_AUTHORIZED,
+            "a sub-agent is registered by its parent agent "
+                + parentId
+                + " or its sponsor "
+                + a.getSponsorId());
+      }
+      Optional<PrincipalState> parent =
+          state.principal(parentId).filter(p -> p.getKind() == PrincipalKind.AGENT);
+      if (parent.isEmpty()) {
+        return reject(PARENT_NOT_ACTIVE, "parent " + parentId + " is not a registered agent");
+      }
+      Optional<Rejected> inactive = checkActive("parent", parent.get(), c.t);
+      if (inactive.isPresent()) {
+        return reject(PARENT_NOT_ACTIVE, inactive.get().detail());
+      }
+      if (!a.getSponsorId().equals(parent.get().getSponsorId())) {
+        return reject(
+            INVALID_FIELD,
+            "sponsor_id "
+                + a.getSponsorId()
+                + " differs from the parent's sponsor "
+                + parent.get().getSponsorId());
+      }
+      links.add(new StateChanges.Link(parentId, id));
+    }
+    if (a.getExpiresAt() != null && a.getExpiresAt() <= c.t) {
+      return reject(EXPIRED, "expires_at " + a.getExpiresAt() + " is not after ledger time " + c.t);
+    }
+    links.add(new StateChanges.Link(a.getSponsorId(), id));
+    Evidence registered = Evidence.registered(c.t);
+    PrincipalState agent =
+        fresh(id, PrincipalKind.AGENT, a.getPublicKey(), c.t)
+            .setSponsorId(a.getSponsorId())
+            .setParentAgentId(parentId)
+            .setName(a.getName())
+            .setWallet(a.getWallet())
+            .setCapabilities(a.getCapabilities())
+            .setExpiresAt(a.getExpiresAt())
+            .setTrust(registered.toAvro())
+            .build();
+    List<PrincipalState> updates = new ArrayList<>();
+    updates.add(agent);
+    signerActivity(c, updates);
+    return new Accept(
+        c.facts(PrincipalStatus.ACTIVE).setTrustAfter(registered.toAvro()).build(),
+        updates,
+        links,
+        List.of(),
+        "",
+        null);
+  }
+
+  private Outcome report(Context c, BehaviourReported r) {
+    String subjectId = c.subjectId();
+    Optional<PrincipalState> found =
+        state.principal(subjectId).filter(p -> p.getKind() == PrincipalKind.AGENT);
+    if (found.isEmpty()) {
+      return reject(UNKNOWN_SUBJECT, "no agent " + subjectId);
+    }
+    PrincipalState subject = found.get();
+    if (subject.getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, subjectId + " is revoked");
+    }
+    if (expired(subject, c.t)) {
+      return reject(EXPIRED, "subject " + subjectId + " expired at " + subject.getExpiresAt());
+    }
+    if (c.signer.id().equals(subjectId)) {
+      return reject(SELF_REPORT, "an agent cannot report on itself");
+    }
+    Optional<Decision> counted =
+        state.interaction(c.signer.id(), subjectId, r.getInteractionId(), windowStart(c.t), c.t);
+    if (counted.isPresent()) {
+      return new Reject(
+          Rejected.of(
+              DUPLICATE_EVENT,
+              "interaction "
+                  + r.getInteractionId()
+                  + " by "
+                  + c.signer.id()
+                  + " was already counted at ledger_seq "
+                  + counted.get().getEntry().getLedgerSeq()),
+          counted.get().getEntry());
+    }
+    Weights weights = weights(c, subject);
+    Evidence after =
+        TrustModel.apply(
+            evidence(subject),
+            new Report(c.t, r.getRating(), r.getSeverity(), weights),
+            params.trust());
+    List<PrincipalState> updates = new ArrayList<>();
+    updates.add(PrincipalState.newBuilder(subject).setTrust(after.toAvro()).build());
+    signerActivity(c, updates);
+    return new Accept(
+        c.facts(subject.getStatus())
+            .setPositiveWeight(weights.positive())
+            .setNegativeWeight(weights.negative())
+            .setTrustAfter(after.toAvro())
+            .build(),
+        updates,
+        List.of(),
+        List.of(),
+        "",
+        null);
+  }
+
+  /**
+   * Reporter weights: an admin 1; a reporter related to the subject (its sponsor or a fellow agent
+   * of its sponsor) no positive weight; any other its own trust, read before this report counts as
+   * its activity.
+   */
+  private Weights weights(Context c, PrincipalState subject) {
+    if (c.signer.kind() == PrincipalKind.ADMIN) {
+      return Weights.admin();
+    }
+    PrincipalState reporter = c.signer.principal();
+    boolean related =
+        reporter.getId().equals(subject.getSponsorId())
+            || (reporter.getKind() == PrincipalKind.AGENT
+                && subject.getSponsorId() != null
+                && subject.getSponsorId().equals(reporter.getSponsorId()));
+    if (related) {
+      return Weights.related();
+    }
+    if (reporter.getKind() == PrincipalKind.SPONSOR) {
+      return Weights.ofReporterTrust(1.0);
+    }
+    return Weights.ofReporterTrust(
+        TrustModel.evaluate(evidence(reporter), c.t, params.trust()).trust());
+  }
+
+  private Outcome setStatus(Context c, PrincipalStatus status) {
+    Optional<PrincipalState> found = agentSubject(c);
+    if (found.isEmpty()) {
+      return reject(UNKNOWN_SUBJECT, "no agent " + c.subjectId());
+    }
+    PrincipalState subject = found.get();
+    if (subject.getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, subject.getId() + " is revoked");
+    }
+    Optional<Rejected> unauthorized = authorizeOver(c, subject, false);
+    if (unauthorized.isPresent()) {
+      return new Reject(unauthorized.get(), null);
+    }
+    Evidence after = evidence(subject).withActivity(c.t);
+    List<PrincipalState> updates = new ArrayList<>();
+    updates.add(
+        PrincipalState.newBuilder(subject).setStatus(status).setTrust(after.toAvro()).build());
+    signerActivity(c, updates);
+    return new Accept(
+        c.facts(status).setTrustAfter(after.toAvro()).build(),
+        updates,
+        List.of(),
+        List.of(),
+        "",
+        null);
+  }
+
+  private Outcome revokeAgent(Context c, AgentRevoked r) {
+    Optional<PrincipalState> found = agentSubject(c);
+    if (found.isEmpty()) {
+      return reject(UNKNOWN_SUBJECT, "no agent " + c.subjectId());
+    }
+    PrincipalState subject = found.get();
+    if (subject.getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, subject.getId() + " is already revoked");
+    }
+    Optional<Rejected> unauthorized = authorizeOver(c, subject, true);
+    if (unauthorized.isPresent()) {
+      return new Reject(unauthorized.get(), null);
+    }
+    Evidence after = evidence(subject).withActivity(c.t);
+    List<PrincipalState> updates = new ArrayList<>();
+    updates.add(
+        PrincipalState.newBuilder(subject)
+            .setStatus(PrincipalStatus.REVOKED)
+            .setTrust(after.toAvro())
+            .build());
+    List<String> cascade = r.getCascade() ? descendants(subject) : List.of();
+    for (String id : cascade) {
+      state.principal(id).ifPresent(p -> updates.add(revoked(p)));
+    }
+    signerActivity(c, updates);
+    return new Accept(
+        c.facts(PrincipalStatus.REVOKED).setTrustAfter(after.toAvro()).build(),
+        updates,
+        List.of(),
+        cascade,
+        "parent agent " + subject.getId() + " revoked",
+        null);
+  }
+
+  private Outcome revokeSponsor(Context c) {
+    String id = c.subjectId();
+    Optional<PrincipalState> found =
+        state.principal(id).filter(p -> p.getKind() == PrincipalKind.SPONSOR);
+    if (found.isEmpty()) {
+      return reject(UNKNOWN_SUBJECT, "no sponsor " + id);
+    }
+    PrincipalState sponsor = found.get();
+    if (sponsor.getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, id + " is already revoked");
+    }
+    if (c.signer.kind() != PrincipalKind.ADMIN) {
+      return reject(SIGNER_NOT_AUTHORIZED, "only an admin revokes sponsors, not " + c.signer.id());
+    }
+    List<PrincipalState> updates = new ArrayList<>();
+    updates.add(PrincipalState.newBuilder(sponsor).setStatus(PrincipalStatus.REVOKED).build());
+    List<String> cascade = new ArrayList<>();
+    for (String agentId : state.children(id)) {
+      Optional<PrincipalState> agent = state.principal(agentId);
+      if (agent.isPresent() && agent.get().getStatus() != PrincipalStatus.REVOKED) {
+        cascade.add(agentId);
+        updates.add(revoked(agent.get()));
+      }
+    }
+    return new Accept(
+        c.facts(PrincipalStatus.REVOKED).build(),
+        updates,
+        List.of(),
+        cascade,
+        "sponsor " + id + " revoked",
+        null);
+  }
+
+  private Outcome changeParameters(Context c, LedgerParametersChanged change) {
+    if (!c.subjectId().equals(ledgerId)) {
+      return reject(UNKNOWN_SUBJECT, "no ledger " + c.subjectId() + "; this ledger is " + ledgerId);
+    }
+    if (c.signer.kind() != PrincipalKind.ADMIN) {
+      return reject(
+          SIGNER_NOT_AUTHORIZED,
+          "only an admin changes the ledger's parameters, not " + c.signer.id());
+    }
+    LedgerParameters next = change.getParameters();
+    Optional<String> problem = Parameters.problem(next);
+    if (problem.isPresent()) {
+      return reject(INVALID_FIELD, problem.get());
+    }
+    if (!next.getLedgerName().equals(params.ledgerName())) {
+      return reject(
+          INVALID_FIELD,
+          "parameters.ledger_name is fixed: "
+              + params.ledgerName()
+              + ", not "
+              + next.getLedgerName());
+    }
+    if (next.getEntriesPartitions() != params.entriesPartitions()) {
+      return reject(
+          INVALID_FIELD,
+          "parameters.entries_partitions is fixed: "
+              + params.entriesPartitions()
+              + ", not "
+              + next.getEntriesPartitions());
+    }
+    return new Accept(
+        c.facts(PrincipalStatus.ACTIVE).build(), List.of(), List.of(), List.of(), "", next);
+  }
+
+  private static PrincipalState revoked(PrincipalState p) {
+    return PrincipalState.newBuilder(p).setStatus(PrincipalStatus.REVOKED).build();
+  }
+
+  private Optional<PrincipalState> agentSubject(Context c) {
+    return state.principal(c.subjectId()).filter(p -> p.getKind() == PrincipalKind.AGENT);
+  }
+
+  /**
+   * Suspend, reinstate and revoke may be signed by the agent's sponsor, any agent above it in its
+   * parent chain, an admin, and (revoke only) the agent itself.
+   */
+  private Optional<Rejected> authorizeOver(Context c, PrincipalState subject, boolean allowSelf) {
+    String signerId = c.signer.id();
+    if (c.signer.kind() == PrincipalKind.ADMIN
+        || signerId.equals(subject.getSponsorId())
+        || (allowSelf && signerId.equals(subject.getId()))) {
+      return Optional.empty();
+    }
+    String ancestor = subject.getParentAgentId();
+    while (ancestor != null) {
+      if (ancestor.equals(signerId)) {
+        return Optional.empty();
+      }
+      ancestor = state.principal(ancestor).map(PrincipalState::getParentAgentId).orElse(null);
+    }
+    return Optional.of(
+        Rejected.of(
+            SIGNER_NOT_AUTHORIZED,
+            signerId
+                + " is neither an admin, the sponsor, a parent agent"
+                + (allowSelf ? " nor the agent itself" : "")
+                + " of "
+                + subject.getId()));
+  }
+
+  /** Every not yet revoked agent below {@code agent}, parents before their children. */
+  private List<String> descendants(PrincipalState agent) {
+    List<String> out = new ArrayList<>();
+    Deque<String> queue = new ArrayDeque<>(state.children(agent.getId()));
+    while (!queue.isEmpty()) {
+      String id = queue.removeFirst();
+      Optional<PrincipalState> child = state.principal(id);
+      if (child.isEmpty()) {
+        continue;
+      }
+      if (child.get().getStatus() != PrincipalStatus.REVOKED) {
+        out.add(id);
+      }
+      queue.addAll(state.children(id));
+    }
+    return out;
+  }
+
+  /** A signer that is not active, or an agent past its expiry, cannot act. */
+  private static Optional<Rejected> checkActive(String role, PrincipalState p, long t) {
+    if (p.getStatus() != PrincipalStatus.ACTIVE) {
+      return Optional.of(
+          Rejected.of(SIGNER_NOT_ACTIVE, role + " " + p.getId() + " is " + p.getStatus()));
+    }
+    if (expired(p, t)) {
+      return Optional.of(
+          Rejected.of(EXPIRED, role + " " + p.getId() + " expired at " + p.getExpiresAt()));
+    }
+    return Optional.empty();
+  }
+
+  static boolean expired(PrincipalState p, long t) {
+    return p.getExpiresAt() != null && p.getExpiresAt() <= t;
+  }
+
+  /** An agent that signs an accepted event is active at its ledger time. */
+  private void signerActivity(Context c, List<PrincipalState> updates) {
+    if (c.signer.kind() != PrincipalKind.AGENT) {
+      return;
+    }
+    for (int i = 0; i < updates.size(); i++) {
+      PrincipalState p = updates.get(i);
+      if (p.getId().equals(c.signer.id())) {
+        updates.set(i, withActivity(p, c.t));
+        return;
+      }
+    }
+    updates.add(withActivity(c.signer.principal(), c.t));
+  }
+
+  private static PrincipalState withActivity(PrincipalState p, long t) {
+    return PrincipalState.newBuilder(p).setTrust(evidence(p).withActivity(t).toAvro()).build();
+  }
+
+  private static Accept accept(
+      EntryFacts facts, List<PrincipalState> updates, List<StateChanges.Link> links) {
+    return new Accept(facts, updates, links, List.of(), "", null);
+  }
+
+  private static Reject reject(RejectionReason reason, String detail) {
+    return new Reject(Rejected.of(reason, detail), null);
+  }
+}

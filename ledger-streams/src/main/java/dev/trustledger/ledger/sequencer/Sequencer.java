@@ -1,0 +1,536 @@
+package dev.trustledger.ledger.sequencer;
+
+import static dev.trustledger.avro.RejectionReason.INVALID_FIELD;
+import static dev.trustledger.avro.RejectionReason.UNKNOWN_SIGNER;
+
+import dev.trustledger.avro.AgentRevoked;
+import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.DerivedEvent;
+import dev.trustledger.avro.EntryFacts;
+import dev.trustledger.avro.EntryRef;
+import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.LedgerGenesis;
+import dev.trustledger.avro.LedgerParameters;
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.avro.PrincipalStatus;
+import dev.trustledger.avro.RecordRef;
+import dev.trustledger.avro.Rejection;
+import dev.trustledger.avro.RejectionReason;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.avro.UnhashedLedgerEntry;
+import dev.trustledger.chain.EntryHash;
+import dev.trustledger.chain.LogHash;
+import dev.trustledger.checkpoint.CheckpointBody;
+import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.encoding.Buffers;
+import dev.trustledger.event.EventHashes;
+import dev.trustledger.event.EventIds;
+import dev.trustledger.event.Events;
+import dev.trustledger.event.SigningBytes;
+import dev.trustledger.id.PrincipalIds;
+import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.DecisionStatus;
+import dev.trustledger.ledger.avro.LedgerHead;
+import dev.trustledger.ledger.avro.PartitionLog;
+import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.avro.Verdict;
+import dev.trustledger.ledger.verify.EventVerifier;
+import dev.trustledger.ledger.verify.Rejected;
+import dev.trustledger.topic.EntryPartitions;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ledger as one state machine: {@link #step} decides one input against the ledger's state and
+ * returns everything the ledger writes for it. The sequencer processor runs it over its RocksDB
+ * stores; the auditor runs the very same step over {@link MemoryLedgerState} and requires the same
+ * entries, in the same partitions, at the same {@code ledger_seq}.
+ *
+ * <p>For an event, in this order (docs/spec.md section 6): the signer's key from the state ({@code
+ * UNKNOWN_SIGNER}), its signatures ({@link EventVerifier}, unless the verify stage already checked
+ * them with that very key), the record key, then the {@link Rules}. An accepted event is appended
+ * to its subject's chain, with derived entries for a cascade; each entry gets the next {@code
+ * ledger_seq}, the partition of its subject, and folds into that partition's log hash; checkpoints
+ * fall due every {@code checkpoint_entries} entries of a partition, or on a {@link Input.Tick} once
+ * {@code checkpoint_interval_ms} has passed.
+ */
+public final class Sequencer implements LedgerStep {
+  private final EventVerifier verifier;
+  private LedgerParameters cachedAvro;
+  private Parameters cached;
+
+  public Sequencer(EventVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  /** Decides one input. Never changes {@code state}: apply {@link Step#changes()} to it. */
+  @Override
+  public Step step(LedgerState state, Input input) {
+    if (input instanceof Input.Tick tick) {
+      return tick(state, tick.now());
+    }
+    if (input instanceof Input.Undecodable u) {
+      Overlay o = new Overlay(state);
+      return rejected(
+          o,
+          nextLedgerSeq(state),
+          u.source(),
+          u.recordKey(),
+          null,
+          u.ledgerTime(),
+          Rejected.of(u.reason(), u.detail()),
+          null);
+    }
+    return decide(state, (Input.Event) input);
+  }
+
+  /**
+   * The rejection of an input whose step failed, for an operator who chose to reject such inputs
+   * rather than stop: INTERNAL_ERROR with {@code detail}. Nothing else changes.
+   */
+  public Step failed(LedgerState state, Input input, String detail) {
+    Overlay o = new Overlay(state);
+    Rejected rejected = Rejected.of(RejectionReason.INTERNAL_ERROR, detail);
+    if (input instanceof Input.Event e) {
+      return rejected(o, nextLedgerSeq(state), e, rejected, null);
+    }
+    if (input instanceof Input.Undecodable u) {
+      return rejected(
+          o, nextLedgerSeq(state), u.source(), u.recordKey(), null, u.ledgerTime(), rejected, null);
+    }
+    throw new IllegalArgumentException("only inputs are rejected, not " + input);
+  }
+
+  /** The parameters in force in {@code head}. */
+  public Parameters parameters(LedgerHead head) {
+    LedgerParameters avro = head.getParameters();
+    if (!avro.equals(cachedAvro)) {
+      cached = Parameters.of(avro);
+      cachedAvro = avro;
+    }
+    return cached;
+  }
+
+  private Step decide(LedgerState state, Input.Event in) {
+    SignedEvent event = in.event();
+    Optional<LedgerHead> head = state.head();
+    if (head.isEmpty()) {
+      if (!(event.getPayload() instanceof LedgerGenesis)) {
+        throw new IllegalStateException(
+            "the ledger decides nothing before its genesis entry (input " + in.source() + ")");
+      }
+      return genesis(state, in);
+    }
+    Overlay o = new Overlay(state);
+    long position = head.get().getNextLedgerSeq();
+    Parameters params = parameters(head.get());
+    String ledgerId = ledgerId(head.get());
+    Optional<Rules.Signer> signer = signer(event.getSignerId(), head.get(), params, state);
+    if (signer.isEmpty()) {
+      return rejected(
+          o,
+          position,
+          in,
+          Rejected.of(UNKNOWN_SIGNER, "no admin or registered principal " + event.getSignerId()),
+          null);
+    }
+    Optional<Rejected> bad = checkSignatures(in, signer.get().key());
+    if (bad.isPresent()) {
+      return rejected(o, position, in, bad.get(), null);
+    }
+    if (!event.getSubjectId().equals(in.recordKey())) {
+      return rejected(
+          o,
+          position,
+          in,
+          Rejected.of(
+              INVALID_FIELD,
+              "record key '" + in.recordKey() + "' is not the subject id " + event.getSubjectId()),
+          null);
+    }
+    Rules.Outcome outcome =
+        new Rules(o, params, ledgerId).decide(event, in.ledgerTime(), signer.get());
+    if (outcome instanceof Rules.Reject r) {
+      return rejected(o, position, in, r.rejected(), r.duplicateOf());
+    }
+    return accepted(o, head.get(), params, in, (Rules.Accept) outcome);
+  }
+
+  /**
+   * The key a signer signs with: an admin's from the parameters in force, the ledger's from its
+   * head, a sponsor's or agent's from its record.
+   */
+  private static Optional<Rules.Signer> signer(
+      String signerId, LedgerHead head, Parameters params, LedgerState state) {
+    Ed25519PublicKey admin = params.admins().get(signerId);
+    if (admin != null) {
+      return Optional.of(new Rules.Signer(signerId, PrincipalKind.ADMIN, admin.raw(), null));
+    }
+    Optional<PrincipalKind> kind = PrincipalIds.kindOf(signerId);
+    if (kind.isEmpty() || kind.get() == PrincipalKind.ADMIN) {
+      return Optional.empty();
+    }
+    if (kind.get() == PrincipalKind.LEDGER) {
+      return signerId.equals(ledgerId(head))
+          ? Optional.of(
+              new Rules.Signer(
+                  signerId, PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()), null))
+          : Optional.empty();
+    }
+    return state
+        .principal(signerId)
+        .map(p -> new Rules.Signer(signerId, p.getKind(), Buffers.toArray(p.getPublicKey()), p));
+  }
+
+  /**
+   * The verify stage's verdict when it checked with the key the state names; otherwise the
+   * signatures are checked here. A verdict made with any other key (a stale or forged key record)
+   * counts for nothing.
+   */
+  private Optional<Rejected> checkSignatures(Input.Event in, byte[] key) {
+    Verdict verdict = in.verdict();
+    if (verdict != null && Arrays.equals(Buffers.toArray(verdict.getSignerKey()), key)) {
+      return verdict.getReason() == null
+          ? Optional.empty()
+          : Optional.of(Rejected.of(verdict.getReason(), verdict.getDetail()));
+    }
+    return verifier.verify(in.event(), key);
+  }
+
+  /** The first entry of a ledger: its key and parameters, signed by that key. */
+  private Step genesis(LedgerState state, Input.Event in) {
+    SignedEvent event = in.event();
+    LedgerGenesis genesis = (LedgerGenesis) event.getPayload();
+    Overlay o = new Overlay(state);
+    byte[] key = Buffers.toArray(genesis.getPublicKey());
+    Optional<Rejected> bad =
+        event.getSignerId().equals(event.getSubjectId())
+            ? verifier.verify(event, key)
+            : Optional.of(Rejected.of(INVALID_FIELD, "the genesis is signed by the ledger itself"));
+    if (bad.isEmpty()) {
+      bad = Parameters.problem(genesis.getParameters()).map(p -> Rejected.of(INVALID_FIELD, p));
+    }
+    if (bad.isPresent()) {
+      return rejected(o, 0, in, bad.get(), null);
+    }
+    LedgerParameters params = genesis.getParameters();
+    List<PartitionLog> partitions = new ArrayList<>();
+    for (int p = 0; p < params.getEntriesPartitions(); p++) {
+      partitions.add(
+          PartitionLog.newBuilder()
+              .setSize(0)
+              .setLogHash(ByteBuffer.wrap(LogHash.empty()))
+              .build());
+    }
+    LedgerHead.Builder head =
+        LedgerHead.newBuilder()
+            .setPublicKey(genesis.getPublicKey())
+            .setNextLedgerSeq(0)
+            .setParameters(params)
+            .setParametersSince(0)
+            .setChainSeq(-1)
+            .setChainHead(ByteBuffer.wrap(EntryHash.genesis()))
+            .setPartitions(partitions);
+    Parameters parameters = Parameters.of(params);
+    EntryFacts facts =
+        EntryFacts.newBuilder()
+            .setSignerPublicKey(genesis.getPublicKey())
+            .setSignerKind(PrincipalKind.LEDGER)
+            .setStatusAfter(PrincipalStatus.ACTIVE)
+            .build();
+    Appender appender = new Appender(o, head, parameters, in.ledgerTime());
+    LedgerEntry entry = appender.append(event.getSubjectId(), event, facts);
+    rememberAccepted(o, event, entry, in.ledgerTime());
+    List<Step.KeyUpdate> keys = new ArrayList<>();
+    parameters.admins().forEach((id, k) -> keys.add(new Step.KeyUpdate(id, k.raw())));
+    o.putHead(head.build());
+    return new Step(appender.entries, Optional.empty(), keys, appender.checkpoints, o.changes());
+  }
+
+  private Step accepted(
+      Overlay o, LedgerHead before, Parameters params, Input.Event in, Rules.Accept accept) {
+    SignedEvent event = in.event();
+    long t = in.ledgerTime();
+    accept.updates().forEach(o::put);
+    accept.links().forEach(o::link);
+    LedgerHead.Builder head = LedgerHead.newBuilder(before);
+    Appender appender = new Appender(o, head, params, t);
+    LedgerEntry entry = appender.append(event.getSubjectId(), event, accept.facts());
+    for (String agentId : accept.cascade()) {
+      DerivedEvent derived =
+          DerivedEvent.newBuilder()
+              .setCauseHash(entry.getEntryHash())
+              .setCauseSubjectId(entry.getSubjectId())
+              .setCauseSeq(entry.getSeq())
+              .setPayload(
+                  AgentRevoked.newBuilder()
+                      .setReason(accept.cascadeReason())
+                      .setCascade(true)
+                      .build())
+              .build();
+      PrincipalState agent = o.principal(agentId).orElseThrow();
+      EntryFacts facts =
+          EntryFacts.newBuilder()
+              .setStatusAfter(PrincipalStatus.REVOKED)
+              .setTrustAfter(agent.getTrust())
+              .build();
+      appender.append(agentId, derived, facts);
+    }
+    Decision decision = rememberAccepted(o, event, entry, t);
+    if (event.getPayload() instanceof BehaviourReported r) {
+      o.remember(
+          DecisionKeys.interaction(event.getSignerId(), event.getSubjectId(), r.getInteractionId()),
+          t,
+          decision);
+    }
+    List<Step.KeyUpdate> keys = new ArrayList<>();
+    Events.registeredKey(event.getPayload())
+        .ifPresent(k -> keys.add(new Step.KeyUpdate(event.getSubjectId(), Buffers.toArray(k))));
+    if (accept.parameters() != null) {
+      Parameters next = Parameters.of(accept.parameters());
+      head.setParameters(accept.parameters()).setParametersSince(entry.getLedgerSeq());
+      keys.addAll(adminKeyChanges(params.admins(), next.admins()));
+    }
+    o.putHead(head.build());
+    return new Step(appender.entries, Optional.empty(), keys, appender.checkpoints, o.changes());
+  }
+
+  private static List<Step.KeyUpdate> adminKeyChanges(
+      Map<String, Ed25519PublicKey> before, Map<String, Ed25519PublicKey> after) {
+    List<Step.KeyUpdate> out = new ArrayList<>();
+    after.forEach(
+        (id, k) -> {
+          if (!k.equals(before.get(id))) {
+            out.add(new Step.KeyUpdate(id, k.raw()));
+          }
+        });
+    before.keySet().stream()
+        .filter(id -> !after.containsKey(id))
+        .forEach(id -> out.add(new Step.KeyUpdate(id, null)));
+    return out;
+  }
+
+  private static Decision rememberAccepted(
+      Overlay o, SignedEvent event, LedgerEntry entry, long t) {
+    Decision decision =
+        Decision.newBuilder()
+            .setEventHash(ByteBuffer.wrap(EventHashes.of(event)))
+            .setStatus(DecisionStatus.ACCEPTED)
+            .setEntry(ref(entry))
+            .setLedgerTime(t)
+            .build();
+    o.remember(DecisionKeys.accepted(event.getSubjectId(), event.getEventId()), t, decision);
+    return decision;
+  }
+
+  /** Where {@code entry} stands. */
+  public static EntryRef ref(LedgerEntry entry) {
+    return EntryRef.newBuilder()
+        .setSubjectId(entry.getSubjectId())
+        .setSeq(entry.getSeq())
+        .setEntryHash(entry.getEntryHash())
+        .setLedgerSeq(entry.getLedgerSeq())
+        .build();
+  }
+
+  private Step rejected(
+      Overlay o, long position, Input.Event in, Rejected rejected, EntryRef duplicateOf) {
+    return rejected(
+        o,
+        position,
+        in.source(),
+        in.recordKey(),
+        in.event(),
+        in.ledgerTime(),
+        rejected,
+        duplicateOf);
+  }
+
+  private Step rejected(
+      Overlay o,
+      long position,
+      RecordRef source,
+      String recordKey,
+      SignedEvent event,
+      long t,
+      Rejected rejected,
+      EntryRef duplicateOf) {
+    byte[] eventHash = event == null ? null : EventHashes.ofSigningBytes(SigningBytes.of(event));
+    Rejection rejection =
+        Rejection.newBuilder()
+            .setEventId(event == null ? null : event.getEventId())
+            .setSubjectId(event == null ? null : event.getSubjectId())
+            .setReason(rejected.reason())
+            .setDetail(rejected.detail())
+            .setSource(source != null ? source : noSource(t))
+            .setEventHash(eventHash == null ? null : ByteBuffer.wrap(eventHash))
+            .setRecordKey(recordKey)
+            .setLedgerSeq(position)
+            .setEvent(event)
+            .setDuplicateOf(duplicateOf)
+            .build();
+    if (event != null
+        && PrincipalIds.kindOf(event.getSubjectId()).isPresent()
+        && EventIds.isValid(event.getEventId())) {
+      o.remember(
+          DecisionKeys.rejected(event.getSubjectId(), event.getEventId(), eventHash),
+          t,
+          Decision.newBuilder()
+              .setEventHash(ByteBuffer.wrap(eventHash))
+              .setStatus(DecisionStatus.REJECTED)
+              .setReason(rejected.reason())
+              .setDetail(rejected.detail())
+              .setEntry(duplicateOf)
+              .setLedgerTime(t)
+              .build());
+    }
+    return new Step(List.of(), Optional.of(rejection), List.of(), List.of(), o.changes());
+  }
+
+  private static RecordRef noSource(long t) {
+    return RecordRef.newBuilder()
+        .setTopic("")
+        .setPartition(-1)
+        .setOffset(-1)
+        .setTimestamp(t)
+        .build();
+  }
+
+  /** Checkpoints of partitions with entries not yet covered whose interval has passed. */
+  private Step tick(LedgerState state, long now) {
+    Optional<LedgerHead> head = state.head();
+    if (head.isEmpty()) {
+      return new Step(
+          List.of(), Optional.empty(), List.of(), List.of(), new Overlay(state).changes());
+    }
+    Parameters params = parameters(head.get());
+    LedgerHead.Builder next = LedgerHead.newBuilder(head.get());
+    List<PartitionLog> partitions = new ArrayList<>(head.get().getPartitions());
+    List<Step.CheckpointDue> due = new ArrayList<>();
+    for (int p = 0; p < partitions.size(); p++) {
+      PartitionLog log = partitions.get(p);
+      if (log.getSize() > log.getCheckpointedSize()
+          && now - log.getCheckpointedAt() >= params.checkpointIntervalMs()) {
+        due.add(checkpoint(params, p, log, now));
+        partitions.set(p, checkpointed(log, now));
+      }
+    }
+    Overlay o = new Overlay(state);
+    if (!due.isEmpty()) {
+      o.putHead(next.setPartitions(partitions).build());
+    }
+    return new Step(List.of(), Optional.empty(), List.of(), due, o.changes());
+  }
+
+  /** True when some partition has entries that no checkpoint covers yet. */
+  public static boolean uncheckpointed(LedgerHead head) {
+    return head.getPartitions().stream().anyMatch(p -> p.getSize() > p.getCheckpointedSize());
+  }
+
+  private static Step.CheckpointDue checkpoint(
+      Parameters params, int partition, PartitionLog log, long time) {
+    return new Step.CheckpointDue(
+        partition,
+        new CheckpointBody(
+            CheckpointBody.origin(params.ledgerName(), partition),
+            log.getSize(),
+            Buffers.toArray(log.getLogHash())),
+        time);
+  }
+
+  private static PartitionLog checkpointed(PartitionLog log, long time) {
+    return PartitionLog.newBuilder(log)
+        .setCheckpointedSize(log.getSize())
+        .setCheckpointedAt(time)
+        .build();
+  }
+
+  /** The id of the ledger whose head this is. */
+  public static String ledgerId(LedgerHead head) {
+    return PrincipalIds.of(PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()));
+  }
+
+  private static long nextLedgerSeq(LedgerState state) {
+    return state.head().map(LedgerHead::getNextLedgerSeq).orElse(0L);
+  }
+
+  /** Appends entries for one step: chains, ledger order, partitions, log hashes, checkpoints. */
+  private static final class Appender {
+    private final Overlay o;
+    private final LedgerHead.Builder head;
+    private final Parameters params;
+    private final long t;
+    private final String ledgerId;
+    private final List<PartitionLog> partitions;
+    private final List<Step.Placed> entries = new ArrayList<>();
+    private final List<Step.CheckpointDue> checkpoints = new ArrayList<>();
+    private final Set<String> appended = new HashSet<>();
+
+    Appender(Overlay o, LedgerHead.Builder head, Parameters params, long t) {
+      this.o = o;
+      this.head = head;
+      this.params = params;
+      this.t = t;
+      this.ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()));
+      this.partitions = new ArrayList<>(head.getPartitions());
+    }
+
+    LedgerEntry append(String subjectId, Object event, EntryFacts facts) {
+      if (!appended.add(subjectId)) {
+        throw new IllegalStateException("two entries for " + subjectId + " in one step");
+      }
+      long ledgerSeq = head.getNextLedgerSeq();
+      head.setNextLedgerSeq(ledgerSeq + 1);
+      boolean ledger = subjectId.equals(ledgerId);
+      PrincipalState principal = ledger ? null : o.principal(subjectId).orElseThrow();
+      long prevSeq = ledger ? head.getChainSeq() : principal.getChainSeq();
+      ByteBuffer prev = ledger ? head.getChainHead() : principal.getChainHead();
+      LedgerEntry entry =
+          EntryHash.seal(
+              UnhashedLedgerEntry.newBuilder()
+                  .setSubjectId(subjectId)
+                  .setSeq(prevSeq + 1)
+                  .setPrevHash(prev.duplicate())
+                  .setLedgerTime(t)
+                  .setLedgerSeq(ledgerSeq)
+                  .setEvent(event)
+                  .setFacts(facts)
+                  .build());
+      if (ledger) {
+        head.setChainSeq(entry.getSeq()).setChainHead(entry.getEntryHash());
+      } else {
+        o.put(
+            PrincipalState.newBuilder(principal)
+                .setChainSeq(entry.getSeq())
+                .setChainHead(entry.getEntryHash())
+                .setChainLedgerSeq(ledgerSeq)
+                .build());
+      }
+      int partition = EntryPartitions.of(subjectId, params.entriesPartitions());
+      PartitionLog log = partitions.get(partition);
+      log =
+          PartitionLog.newBuilder(log)
+              .setSize(log.getSize() + 1)
+              .setLogHash(
+                  ByteBuffer.wrap(
+                      LogHash.next(
+                          Buffers.toArray(log.getLogHash()),
+                          Buffers.toArray(entry.getEntryHash()))))
+              .build();
+      if (log.getSize() - log.getCheckpointedSize() >= params.checkpointEntries()) {
+        checkpoints.add(checkpoint(params, partition, log, t));
+        log = checkpointed(log, t);
+      }
+      partitions.set(partition, log);
+      head.setPartitions(partitions);
+      entries.add(new Step.Placed(partition, entry));
+      return entry;
+    }
+  }
+}

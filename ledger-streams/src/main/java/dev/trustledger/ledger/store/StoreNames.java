@@ -1,0 +1,48 @@
+package dev.trustledger.ledger.store;
+
+/** Names and keys of the ledger's state stores, shared by the topology and the read side. */
+public final class StoreNames {
+  /** The ledger's head: one key, {@link #HEAD_KEY} -> LedgerHead. */
+  public static final String HEAD = "ledger-head";
+
+  /** The key of the one record in {@link #HEAD}. */
+  public static final String HEAD_KEY = "head";
+
+  /** Principal id -> PrincipalState (sponsors and agents). */
+  public static final String PRINCIPALS = "principals";
+
+  /** {@code <parent id>/<child id>} -> child id: a sponsor's agents, an agent's sub-agents. */
+  public static final String CHILDREN = "children";
+
+  /** Decision key ({@code DecisionKeys}) -> Decision, windowed by ledger time. */
+  public static final String DECISIONS = "decisions";
+
+  /** Global, from ledger.keys: principal id -> raw public key, for the verify stage. */
+  public static final String SIGNER_KEYS = "signer-keys";
+
+  /** Global, from ledger.entries: {@code <subject id>:<seq as 16 hex digits>} -> LedgerEntry. */
+  public static final String ENTRIES = "entries-by-subject";
+
+  /** Global, from ledger.checkpoints: partition -> latest Checkpoint (as on the topic). */
+  public static final String CHECKPOINTS = "checkpoints";
+
+  private StoreNames() {}
+
+  public static String entryKey(String subjectId, long seq) {
+    return subjectId + ":" + String.format("%016x", seq);
+  }
+
+  public static String childKey(String parentId, String childId) {
+    return parentId + "/" + childId;
+  }
+
+  /** First key of a parent's children range ('/' is followed by '0' in UTF-8). */
+  public static String childrenFrom(String parentId) {
+    return parentId + "/";
+  }
+
+  /** Last key (inclusive bound) of a parent's children range. */
+  public static String childrenTo(String parentId) {
+    return parentId + "0";
+  }
+}
