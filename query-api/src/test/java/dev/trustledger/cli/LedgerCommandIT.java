@@ -343,13 +343,39 @@ class LedgerCommandIT {
                 .exit())
         .isEqualTo(ExitCodes.NOT_FOUND);
 
+    // A report repeated under a new event id (same reporter, subject and interaction) gets its own
+    // decision at once: DUPLICATE_EVENT, naming the entry that holds the interaction.
+    String[] repeatReport = {
+      "report",
+      invoiceAgent,
+      "--url",
+      url,
+      "--key",
+      keys.resolve("admin.key").toString(),
+      "--as",
+      "admin",
+      "--interaction",
+      "repeat-1",
+      "--rating",
+      "80",
+      "--timeout",
+      "5"
+    };
+    assertThat(ledger(repeatReport).exit()).isZero();
+    long repeatStart = System.nanoTime();
+    Run repeated = ledger(repeatReport);
+    long repeatMs = (System.nanoTime() - repeatStart) / 1_000_000;
+    assertThat(repeated.exit()).as(repeated.out() + repeated.err()).isEqualTo(ExitCodes.NO);
+    assertThat(repeated.out())
+        .contains("rejected: DUPLICATE_EVENT (interaction repeat-1")
+        .contains("already counted at ledger_seq");
+    System.out.printf("repeated report: decided in %d ms, JVM start included%n", repeatMs);
+
     Thread.sleep(12_000); // a checkpoint interval
     String[] audit = {
       "audit",
       "--bootstrap",
       "127.0.0.1:" + kafkaPort,
-      "--ledger-name",
-      "trustledger.dev",
       "--ledger-key",
       keys.resolve("ledger.key.pub").toString(),
       "--admin-key",
@@ -371,12 +397,8 @@ class LedgerCommandIT {
             "audit",
             "--file",
             export.toString(),
-            "--ledger-name",
-            "trustledger.dev",
             "--ledger-key",
             keys.resolve("ledger.key.pub").toString(),
-            "--admin-key",
-            keys.resolve("admin.key.pub").toString(),
             "--json");
     assertThat(offline.exit()).as(offline.out()).isZero();
     assertThat(offline.out()).contains("\"ok\" : true");
