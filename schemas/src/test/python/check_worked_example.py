@@ -43,6 +43,7 @@ def main(path):
     ledger_pk = bytes.fromhex(ex["ledger_public_key"])
     assert principal_id("adm_", admin_pk) == ex["admin_id"]
     assert principal_id("spn_", sponsor_pk) == ex["sponsor_id"]
+    assert principal_id("ldg_", ledger_pk) == ex["ledger_id"]
 
     # UnsignedEvent: event_id, subject_id, issued_at, signer_id, payload (union branch 0 =
     # SponsorRegistered{public_key, name, contact}).
@@ -59,6 +60,7 @@ def main(path):
     assert unsigned.hex() == ex["unsigned_event_avro"], "UnsignedEvent encoding differs"
     signing = b"trustledger/v1/event\n" + unsigned
     assert signing.hex() == ex["signing_bytes"]
+    assert hashlib.sha256(signing).hexdigest() == ex["event_hash"]
     Ed25519PublicKey.from_public_bytes(admin_pk).verify(bytes.fromhex(ex["signature"]), signing)
     Ed25519PublicKey.from_public_bytes(sponsor_pk).verify(
         bytes.fromhex(ex["pop_signature"]), signing
