@@ -4,6 +4,7 @@ import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.ledger.read.StoreLedgerReader;
+import dev.trustledger.ledger.sequencer.LedgerStep;
 import dev.trustledger.ledger.topology.LedgerConfigurationException;
 import dev.trustledger.ledger.topology.LedgerMetrics;
 import dev.trustledger.ledger.topology.LedgerTopology;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -134,6 +136,20 @@ public final class LedgerRuntime implements AutoCloseable {
       Map<String, Object> extraStreamsProps,
       LedgerMetrics metrics)
       throws Exception {
+    return start(config, ledgerKey, extraStreamsProps, metrics, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts the topology whose sequencer runs {@code step} applied to the ledger's step (tests wrap
+   * it to make it fail).
+   */
+  public static LedgerRuntime start(
+      LedgerConfig config,
+      Ed25519PrivateKey ledgerKey,
+      Map<String, Object> extraStreamsProps,
+      LedgerMetrics metrics,
+      UnaryOperator<LedgerStep> step)
+      throws Exception {
     LedgerTopics topics = LedgerTopics.DEFAULT;
     try (Admin admin =
         Admin.create(
@@ -147,7 +163,8 @@ public final class LedgerRuntime implements AutoCloseable {
     Properties props = LedgerTopology.streamsProperties(config);
     props.putAll(extraStreamsProps);
     KafkaStreams streams =
-        new KafkaStreams(LedgerTopology.build(topics, config, formats, ledgerKey, metrics), props);
+        new KafkaStreams(
+            LedgerTopology.build(topics, config, formats, ledgerKey, metrics, step), props);
     LedgerRuntime runtime = new LedgerRuntime(streams, formats);
     streams.start();
     return runtime;
