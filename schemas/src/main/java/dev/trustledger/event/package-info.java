@@ -1,5 +1,5 @@
 /**
  * Signed events: the signing bytes, event ids, signers, signature checks and a builder per payload
- * type (DESIGN section 3).
+ * type (docs/spec.md section 4).
  */
 package dev.trustledger.event;

@@ -26,7 +26,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * The JSON form of the Avro records (DESIGN section 7): the Avro field names, bytes as base64url
+ * The JSON form of the Avro records (docs/spec.md section 2.2): the Avro field names, bytes as base64url
  * without padding, a record inside a union of records as an object whose {@code type} names its
  * branch, optional values as null or absent. Parsing is strict: unknown fields, wrong types and bad
  * base64url are refused with the JSON pointer of the field.

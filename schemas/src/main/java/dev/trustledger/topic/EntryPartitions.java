@@ -6,7 +6,7 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Where an entry goes: partition {@code murmur2(UTF-8 of subject_id) & 0x7fffffff mod n} of {@code
  * ledger.entries}, Kafka's default partition of a record keyed by the subject id. Every entry of a
- * chain lands in the same partition (docs/spec.md section 7).
+ * chain lands in the same partition (docs/spec.md section 7.2).
  */
 public final class EntryPartitions {
   private EntryPartitions() {}

@@ -1,7 +1,7 @@
 package dev.trustledger.trust;
 
 /**
- * The trust model of DESIGN section 6 as pure functions: {@link #apply} folds a report into an
+ * The trust model of docs/spec.md section 8 as pure functions: {@link #apply} folds a report into an
  * agent's evidence, {@link #evaluate} computes trust at a query time. The ledger, the query API and
  * the auditor all call these same functions.
  */

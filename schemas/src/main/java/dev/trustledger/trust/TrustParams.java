@@ -3,7 +3,7 @@ package dev.trustledger.trust;
 import dev.trustledger.avro.TrustParameters;
 
 /**
- * Parameters of the trust model (DESIGN section 6).
+ * Parameters of the trust model (docs/spec.md section 8).
  *
  * @param evidenceHalfLifeMs H_e: half-life of evidence, ms
  * @param inactivityHalfLifeMs H_i: half-life of the prior without activity, ms

@@ -1,7 +1,7 @@
 package dev.trustledger.trust;
 
 /**
- * Reporter weights of one report (DESIGN section 6), recorded in its ledger entry.
+ * Reporter weights of one report (docs/spec.md section 8), recorded in its ledger entry.
  *
  * @param positive w_pos, weight of positive evidence
  * @param negative w_neg, weight of negative evidence

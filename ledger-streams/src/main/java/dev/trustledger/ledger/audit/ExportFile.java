@@ -25,7 +25,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * A self-describing export of the log as JSON Lines (docs/spec.md section 10): a header line with
+ * A self-describing export of the log as JSON Lines (docs/spec.md section 11): a header line with
  * the format, the ledger's name and id (from its genesis entry) and the Avro schemas, then one line
  * per record, {@code entry}, {@code checkpoint}, {@code rejection} or {@code input}, with its
  * partition, offset and the record in its JSON form. Avro binary is canonical, so entries read back

@@ -5,7 +5,7 @@ import dev.trustledger.avro.RejectionReason;
 /**
  * Why an input is not accepted: one reason of the closed set and a human-readable detail.
  *
- * @param reason the rejection reason (DESIGN section 4)
+ * @param reason the rejection reason (docs/spec.md section 6.4)
  * @param detail what was wrong, with the values involved
  */
 public record Rejected(RejectionReason reason, String detail) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** One test per rejection reason of DESIGN section 4, each named after the case. */
+/** One test per rejection reason of docs/spec.md section 6.4, each named after the case. */
 class RejectionReasonsTest {
   private static final long T = 1_767_225_600_000L;
   private static final Set<RejectionReason> COVERED = EnumSet.noneOf(RejectionReason.class);
