@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Builders for every event type of docs/spec.md section 4. Each returns an {@link EventDraft} to sign:
+ * Builders for every event type of docs/spec.md section 4. Each returns an {@link EventDraft} to
+ * sign:
  *
  * <pre>{@code
  * SignedEvent e = Events.report(agentId, "call-42", 90, Severity.LOW, "latency")

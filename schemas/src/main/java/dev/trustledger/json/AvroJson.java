@@ -26,10 +26,10 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * The JSON form of the Avro records (docs/spec.md section 2.2): the Avro field names, bytes as base64url
- * without padding, a record inside a union of records as an object whose {@code type} names its
- * branch, optional values as null or absent. Parsing is strict: unknown fields, wrong types and bad
- * base64url are refused with the JSON pointer of the field.
+ * The JSON form of the Avro records (docs/spec.md section 2.2): the Avro field names, bytes as
+ * base64url without padding, a record inside a union of records as an object whose {@code type}
+ * names its branch, optional values as null or absent. Parsing is strict: unknown fields, wrong
+ * types and bad base64url are refused with the JSON pointer of the field.
  */
 public final class AvroJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

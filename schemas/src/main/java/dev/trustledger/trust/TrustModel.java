@@ -1,9 +1,9 @@
 package dev.trustledger.trust;
 
 /**
- * The trust model of docs/spec.md section 8 as pure functions: {@link #apply} folds a report into an
- * agent's evidence, {@link #evaluate} computes trust at a query time. The ledger, the query API and
- * the auditor all call these same functions.
+ * The trust model of docs/spec.md section 8 as pure functions: {@link #apply} folds a report into
+ * an agent's evidence, {@link #evaluate} computes trust at a query time. The ledger, the query API
+ * and the auditor all call these same functions.
  */
 public final class TrustModel {
   private TrustModel() {}

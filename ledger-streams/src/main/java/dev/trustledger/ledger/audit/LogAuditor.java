@@ -70,7 +70,7 @@ import java.util.TreeMap;
  * their rejections) through the ledger's own {@link Sequencer#step} over {@link MemoryLedgerState}:
  * each entry must be byte for byte what the step writes, in the partition it chooses, at the same
  * {@code ledger_seq}; each rejection must be what the step rejects, for the same reason. Given the
- * input records too, it requires one outcome for each.
+ * input records too, it requires one outcome for each (docs/spec.md section 11).
  */
 public final class LogAuditor {
   private final Ed25519PublicKey ledgerKey;

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The ledger's parameters in force, as the step uses them: admins by id and the trust model's
- * parameters, derived once from the {@link LedgerParameters} of the log.
+ * parameters, derived once from the {@link LedgerParameters} of the log (docs/spec.md section 10).
  */
 public final class Parameters {
   /** Smallest replay window a ledger may have. */
