@@ -1,5 +1,6 @@
 /**
- * The auditor: verifies a ledger log (entries and checkpoints) without trusting its operator, by
- * recomputing every hash and signature and re-running the ledger's rules.
+ * The auditor: verifies a ledger's log (entries, rejections, checkpoints, inputs) trusting only the
+ * ledger's key, by recomputing every hash and signature and replaying every input through the
+ * ledger's own step.
  */
 package dev.trustledger.ledger.audit;
