@@ -240,8 +240,8 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
     for (Step.KeyUpdate k : result.keys()) {
       forward(k.principalId(), new Output(topics.keys(), -1, k.publicKey()), t);
     }
+    LedgerHead head = result.changes().head();
     if (!result.checkpoints().isEmpty()) {
-      LedgerHead head = state.head().orElseThrow();
       NoteKey noteKey = new NoteKey(head.getParameters().getLedgerName(), ledgerKey.publicKey());
       for (Step.CheckpointDue due : result.checkpoints()) {
         Checkpoint checkpoint =
@@ -262,7 +262,9 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
             t);
       }
     }
-    state.head().ifPresent(this::armCheckpointTimer);
+    if (head != null) {
+      armCheckpointTimer(head);
+    }
   }
 
   private void forward(String key, Output output, long t) {
