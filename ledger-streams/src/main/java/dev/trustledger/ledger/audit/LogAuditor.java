@@ -37,7 +37,6 @@ import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
-import dev.trustledger.event.EventHashes;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.avro.Verdict;
@@ -118,8 +117,7 @@ public final class LogAuditor {
     // Signatures are checked in parallel first, as the ledger's verify stage does; the serial
     // replay uses each verdict where the state names the key it was made with.
     List<Problem> replayProblems = new ArrayList<>();
-    Map<LedgerEntry, Verdict> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
-    verifySignatures(all, verdicts, problems);
+    Verdict[] verdicts = verifySignatures(all, problems);
     MemoryLedgerState state = new MemoryLedgerState();
     List<Located<Rejection>> rejections = sortedRejections(log.rejections(), replayProblems);
     Set<String> subjects = new HashSet<>();
@@ -336,26 +334,27 @@ public final class LogAuditor {
    * Checks each event's signatures with the key its entry records, in parallel; the replay uses
    * these verdicts wherever the state names the same key, and checks again where it does not.
    */
-  private void verifySignatures(
-      List<At> all, Map<LedgerEntry, Verdict> verdicts, List<Problem> problems) {
+  private Verdict[] verifySignatures(List<At> all, List<Problem> problems) {
+    Verdict[] verdicts = new Verdict[all.size()];
     List<Problem> found =
-        all.parallelStream()
-            .filter(at -> at.entry().getEvent() instanceof SignedEvent)
-            .map(
-                at -> {
+        java.util.stream.IntStream.range(0, all.size())
+            .parallel()
+            .filter(i -> all.get(i).entry().getEvent() instanceof SignedEvent)
+            .mapToObj(
+                i -> {
+                  At at = all.get(i);
                   byte[] key = Buffers.toArray(at.entry().getFacts().getSignerPublicKey());
                   if (key == null) {
                     return Optional.of(at.problem(SIGNATURE, "a recorded signer key", "none"));
                   }
                   Optional<Rejected> bad =
                       verifier.verify((SignedEvent) at.entry().getEvent(), key);
-                  verdicts.put(
-                      at.entry(),
+                  verdicts[i] =
                       Verdict.newBuilder()
                           .setSignerKey(ByteBuffer.wrap(key))
                           .setReason(bad.map(Rejected::reason).orElse(null))
                           .setDetail(bad.map(Rejected::detail).orElse(""))
-                          .build());
+                          .build();
                   return bad.map(
                       r ->
                           at.problem(
@@ -369,9 +368,8 @@ public final class LogAuditor {
                 })
             .flatMap(Optional::stream)
             .toList();
-    synchronized (problems) {
-      problems.addAll(found);
-    }
+    problems.addAll(found);
+    return verdicts;
   }
 
   private static List<Located<Rejection>> sortedRejections(
@@ -396,16 +394,13 @@ public final class LogAuditor {
   /** Replays the log in the ledger's order through the ledger's step. */
   private final class Replay {
     private final MemoryLedgerState state;
-    private final Map<LedgerEntry, Verdict> verdicts;
+    private final Verdict[] verdicts;
     private final List<Problem> problems;
     private final Set<String> subjects;
     private final Sequencer sequencer = new Sequencer(verifier);
 
     Replay(
-        MemoryLedgerState state,
-        Map<LedgerEntry, Verdict> verdicts,
-        List<Problem> problems,
-        Set<String> subjects) {
+        MemoryLedgerState state, Verdict[] verdicts, List<Problem> problems, Set<String> subjects) {
       this.state = state;
       this.verdicts = verdicts;
       this.problems = problems;
@@ -447,8 +442,7 @@ public final class LogAuditor {
         return i + 1;
       }
       Input.Event input =
-          new Input.Event(
-              null, logged.getSubjectId(), event, verdicts.get(logged), logged.getLedgerTime());
+          new Input.Event(null, logged.getSubjectId(), event, verdicts[i], logged.getLedgerTime());
       Step step;
       try {
         step = sequencer.step(state, input);
@@ -702,8 +696,16 @@ public final class LogAuditor {
     return out;
   }
 
+  /**
+   * What identifies an event among inputs and entries: its subject, id and signature (a verified
+   * signature names exactly one content under its key).
+   */
   private static String eventKey(SignedEvent e) {
-    return Hex.encode(EventHashes.of(e)) + "/" + Hex.encode(Buffers.toArray(e.getSignature()));
+    return e.getSubjectId()
+        + "/"
+        + e.getEventId()
+        + "/"
+        + java.util.Base64.getEncoder().encodeToString(Buffers.toArray(e.getSignature()));
   }
 
   private static String str(Object value) {
