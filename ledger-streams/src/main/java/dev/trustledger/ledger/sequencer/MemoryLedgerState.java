@@ -4,12 +4,11 @@ import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -19,7 +18,10 @@ import java.util.TreeSet;
 public final class MemoryLedgerState implements LedgerState {
   private final Map<String, PrincipalState> principals = new HashMap<>();
   private final Map<String, TreeSet<String>> children = new HashMap<>();
-  private final Map<String, NavigableMap<Long, Decision>> decisions = new HashMap<>();
+
+  /** Decisions by key: one (the usual case) or, in time order, several. */
+  private final Map<String, Object> decisions = new HashMap<>();
+
   private LedgerHead head;
 
   @Override
@@ -51,12 +53,51 @@ public final class MemoryLedgerState implements LedgerState {
 
   /** The latest decision kept under {@code key} at a time in [from, to]. */
   public Optional<Decision> latest(String key, long from, long to) {
-    NavigableMap<Long, Decision> kept = decisions.get(key);
+    Object kept = decisions.get(key);
     if (kept == null || from > to) {
       return Optional.empty();
     }
-    Map.Entry<Long, Decision> e = kept.subMap(from, true, to, true).lastEntry();
-    return e == null ? Optional.empty() : Optional.of(e.getValue());
+    if (kept instanceof StateChanges.Remembered one) {
+      return one.time() >= from && one.time() <= to
+          ? Optional.of(one.decision())
+          : Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    List<StateChanges.Remembered> several = (List<StateChanges.Remembered>) kept;
+    for (int i = several.size() - 1; i >= 0; i--) {
+      StateChanges.Remembered r = several.get(i);
+      if (r.time() >= from && r.time() <= to) {
+        return Optional.of(r.decision());
+      }
+    }
+    return Optional.empty();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void remember(StateChanges.Remembered r) {
+    Object kept = decisions.get(r.key());
+    if (kept == null) {
+      decisions.put(r.key(), r);
+      return;
+    }
+    List<StateChanges.Remembered> several;
+    if (kept instanceof StateChanges.Remembered one) {
+      several = new ArrayList<>();
+      several.add(one);
+      decisions.put(r.key(), several);
+    } else {
+      several = (List<StateChanges.Remembered>) kept;
+    }
+    // Keep time order; a decision at a time already kept replaces it, as in a window store.
+    int i = several.size();
+    while (i > 0 && several.get(i - 1).time() > r.time()) {
+      i--;
+    }
+    if (i > 0 && several.get(i - 1).time() == r.time()) {
+      several.set(i - 1, r);
+    } else {
+      several.add(i, r);
+    }
   }
 
   /** Applies one step's changes. */
@@ -68,9 +109,7 @@ public final class MemoryLedgerState implements LedgerState {
     for (StateChanges.Link l : changes.links()) {
       children.computeIfAbsent(l.parent(), k -> new TreeSet<>()).add(l.child());
     }
-    for (StateChanges.Remembered r : changes.decisions()) {
-      decisions.computeIfAbsent(r.key(), k -> new TreeMap<>()).put(r.time(), r.decision());
-    }
+    changes.decisions().forEach(this::remember);
   }
 
   /**
