@@ -31,7 +31,8 @@ public interface LedgerReader {
 
   /**
    * What the ledger decided about inputs with this subject and event id, still within the dedupe
-   * window: the accepted one first (if any), then the latest rejection of each distinct event.
+   * window: the accepted ones first (one per signer), then the latest rejection of each distinct
+   * event.
    */
   List<Decision> decisions(String subjectId, String eventId);
 

@@ -74,8 +74,7 @@ public final class StoreLedgerReader implements LedgerReader {
   public List<Decision> decisions(String subjectId, String eventId) {
     ReadOnlyWindowStore<String, Decision> decisions = stores.window(StoreNames.DECISIONS);
     List<Decision> out = new ArrayList<>();
-    StoreReads.latest(decisions, DecisionKeys.accepted(subjectId, eventId), 0, Long.MAX_VALUE / 2)
-        .ifPresent(out::add);
+    out.addAll(StoreReads.withPrefix(decisions, DecisionKeys.acceptedPrefix(subjectId, eventId)));
     List<Decision> rejected =
         StoreReads.withPrefix(decisions, DecisionKeys.rejectedPrefix(subjectId, eventId));
     // Several rejections of one event: keep its latest (they come in time order per key).

@@ -26,8 +26,12 @@ public interface LedgerState {
    */
   List<String> children(String id);
 
-  /** The accepted decision about {@code (subject, event id)} at a ledger time in [from, to]. */
-  Optional<Decision> accepted(String subjectId, String eventId, long from, long to);
+  /**
+   * The accepted event {@code signer} sent under {@code (subject, event id)}, at a time in [from,
+   * to].
+   */
+  Optional<Decision> accepted(
+      String subjectId, String eventId, String signerId, long from, long to);
 
   /**
    * The accepted report of {@code reporter} about an interaction at a ledger time in [from, to].

@@ -41,8 +41,9 @@ public final class MemoryLedgerState implements LedgerState {
   }
 
   @Override
-  public Optional<Decision> accepted(String subjectId, String eventId, long from, long to) {
-    return latest(DecisionKeys.accepted(subjectId, eventId), from, to);
+  public Optional<Decision> accepted(
+      String subjectId, String eventId, String signerId, long from, long to) {
+    return latest(DecisionKeys.accepted(subjectId, eventId, signerId), from, to);
   }
 
   @Override

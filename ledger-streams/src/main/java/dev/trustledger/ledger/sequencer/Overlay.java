@@ -56,8 +56,9 @@ final class Overlay implements LedgerState {
   }
 
   @Override
-  public Optional<Decision> accepted(String subjectId, String eventId, long from, long to) {
-    return base.accepted(subjectId, eventId, from, to);
+  public Optional<Decision> accepted(
+      String subjectId, String eventId, String signerId, long from, long to) {
+    return base.accepted(subjectId, eventId, signerId, from, to);
   }
 
   @Override

@@ -30,6 +30,7 @@ import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.SponsorRegistered;
 import dev.trustledger.avro.SponsorRevoked;
+import dev.trustledger.event.EventHashes;
 import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.verify.Rejected;
@@ -143,17 +144,22 @@ final class Rules {
               + t);
     }
     Optional<Decision> accepted =
-        state.accepted(event.getSubjectId(), event.getEventId(), windowStart(t), t);
+        state.accepted(event.getSubjectId(), event.getEventId(), signer.id(), windowStart(t), t);
     if (accepted.isPresent()) {
       return new Reject(
           Rejected.of(
               DUPLICATE_EVENT,
               "event_id "
                   + event.getEventId()
+                  + " of "
+                  + signer.id()
                   + " was already accepted for "
                   + event.getSubjectId()
                   + " at ledger_seq "
-                  + accepted.get().getEntry().getLedgerSeq()),
+                  + accepted.get().getEntry().getLedgerSeq()
+                  + (accepted.get().getEventHash().equals(ByteBuffer.wrap(EventHashes.of(event)))
+                      ? ""
+                      : ", with other content")),
           accepted.get().getEntry());
     }
     Object payload = event.getPayload();

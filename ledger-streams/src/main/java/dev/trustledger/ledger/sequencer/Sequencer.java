@@ -325,7 +325,10 @@ public final class Sequencer implements LedgerStep {
             .setEntry(ref(entry))
             .setLedgerTime(t)
             .build();
-    o.remember(DecisionKeys.accepted(event.getSubjectId(), event.getEventId()), t, decision);
+    o.remember(
+        DecisionKeys.accepted(event.getSubjectId(), event.getEventId(), event.getSignerId()),
+        t,
+        decision);
     return decision;
   }
 

@@ -45,8 +45,10 @@ public final class StoreLedgerState implements LedgerState {
   }
 
   @Override
-  public Optional<Decision> accepted(String subjectId, String eventId, long from, long to) {
-    return StoreReads.latest(decisions, DecisionKeys.accepted(subjectId, eventId), from, to);
+  public Optional<Decision> accepted(
+      String subjectId, String eventId, String signerId, long from, long to) {
+    return StoreReads.latest(
+        decisions, DecisionKeys.accepted(subjectId, eventId, signerId), from, to);
   }
 
   @Override

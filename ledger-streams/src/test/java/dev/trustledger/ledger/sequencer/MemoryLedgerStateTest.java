@@ -28,13 +28,14 @@ class MemoryLedgerStateTest {
   @Test
   void aDecisionIsFoundOnlyWithinTheTimesAskedFor() {
     MemoryLedgerState state = new MemoryLedgerState();
-    state.apply(remember(DecisionKeys.accepted("agt_x", "e1"), 100));
-    assertThat(state.accepted("agt_x", "e1", 50, 150)).isPresent();
-    assertThat(state.accepted("agt_x", "e1", 100, 100)).isPresent();
-    assertThat(state.accepted("agt_x", "e1", 101, 200)).isEmpty();
-    assertThat(state.accepted("agt_x", "e1", 0, 99)).isEmpty();
-    assertThat(state.accepted("agt_x", "e2", 0, 200)).isEmpty();
-    assertThat(state.accepted("agt_x", "e1", 150, 50)).isEmpty();
+    state.apply(remember(DecisionKeys.accepted("agt_x", "e1", "spn_s"), 100));
+    assertThat(state.accepted("agt_x", "e1", "spn_s", 50, 150)).isPresent();
+    assertThat(state.accepted("agt_x", "e1", "spn_s", 100, 100)).isPresent();
+    assertThat(state.accepted("agt_x", "e1", "spn_s", 101, 200)).isEmpty();
+    assertThat(state.accepted("agt_x", "e1", "spn_s", 0, 99)).isEmpty();
+    assertThat(state.accepted("agt_x", "e2", "spn_s", 0, 200)).isEmpty();
+    assertThat(state.accepted("agt_x", "e1", "spn_s", 150, 50)).isEmpty();
+    assertThat(state.accepted("agt_x", "e1", "spn_other", 0, 200)).isEmpty();
   }
 
   @Test

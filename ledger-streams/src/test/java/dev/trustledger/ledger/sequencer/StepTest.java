@@ -230,6 +230,51 @@ class StepTest {
   }
 
   @Test
+  void anEventIdTakenByAnotherSignerDoesNotBlockAnEvent() {
+    // Squatting: another sponsor's agent sends a report about root under the id the sponsor will
+    // use for its revocation. Event ids are the signer's own: the revocation is decided on its own.
+    MemoryLedger ledger =
+        withTree().accept(T, registerSponsor("globex", T), registerAgent("squatter", "globex", T));
+    SignedEvent squat =
+        Events.report(agentId("root"), "x", 50, Severity.LOW, "q")
+            .eventId("revoke-root-1")
+            .issuedAt(T)
+            .sign(Signer.agent(key("squatter")));
+    assertThat(ledger.publish(squat, T + 10).accepted()).isTrue();
+    SignedEvent revoke =
+        Events.revoke(agentId("root"), "leaked")
+            .eventId("revoke-root-1")
+            .issuedAt(T)
+            .sign(Signer.sponsor(key("acme")));
+    assertThat(ledger.publish(revoke, T + 20).accepted()).isTrue();
+    assertThat(ledger.principal(agentId("root")).getStatus()).isEqualTo(PrincipalStatus.REVOKED);
+    // The same signer reusing its id is refused (the dedupe check comes before the rules).
+    SignedEvent reuse =
+        Events.report(agentId("root"), "y", 10, Severity.LOW, "q")
+            .eventId("revoke-root-1")
+            .issuedAt(T)
+            .sign(Signer.agent(key("squatter")));
+    var rejected = ledger.rejection(ledger.publish(reuse, T + 30));
+    assertThat(rejected.getReason()).isEqualTo(RejectionReason.DUPLICATE_EVENT);
+    assertThat(rejected.getDuplicateOf().getSubjectId()).isEqualTo(agentId("root"));
+  }
+
+  @Test
+  void anEventIdReusedBySameSignerWithOtherContentIsADuplicateSaidToDiffer() {
+    MemoryLedger ledger = withTree();
+    Signer admin = Signer.admin(LedgerDriver.ADMIN);
+    ledger.accept(T + 10, report(admin, "root", "a", 50));
+    SignedEvent other =
+        Events.report(agentId("root"), "b", 90, Severity.LOW, "q")
+            .eventId("rep-a")
+            .issuedAt(T)
+            .sign(admin);
+    var rejected = ledger.rejection(ledger.publish(other, T + 20));
+    assertThat(rejected.getReason()).isEqualTo(RejectionReason.DUPLICATE_EVENT);
+    assertThat(rejected.getDetail()).endsWith("with other content");
+  }
+
+  @Test
   void theSponsorMayRegisterASubAgentUnderItsAgent() {
     MemoryLedger ledger = withTree();
     SignedEvent bySponsor =
