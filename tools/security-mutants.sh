@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Removes each security check of the ledger once, runs the ledger-streams unit tests, and shows
+# Removes each security check of the ledger once, runs the schemas and ledger-streams unit tests,
+# and shows
 # which tests go red; then puts the check back. A check whose removal leaves every test green has
 # no test. See docs/decisions.md ("Every security check has a test that fails without it").
 #
@@ -10,6 +11,8 @@ cd "$(dirname "$0")/.."
 V=ledger-streams/src/main/java/dev/trustledger/ledger/verify/EventVerifier.java
 S=ledger-streams/src/main/java/dev/trustledger/ledger/sequencer/Sequencer.java
 R=ledger-streams/src/main/java/dev/trustledger/ledger/sequencer/Rules.java
+K=schemas/src/main/java/dev/trustledger/topic/KeyRecords.java
+M=ledger-streams/src/main/java/dev/trustledger/ledger/topology/AuthenticatedSerde.java
 
 # name | file | the check as written | the check removed
 MUTANTS=(
@@ -19,6 +22,9 @@ MUTANTS=(
   "id-key-match|$V|if (!expected.equals(event.getSubjectId())) {|if (false) {"
   "replay-window-stale|$R|if (issuedAt < t - params.replayWindowMs()) {|if (false) {"
   "replay-window-future|$R|if (issuedAt > t + params.futureSkewMs()) {|if (false) {"
+  "key-record-signature|$K|if (!ledgerKey.verify(signingBytes(unsigned), Buffers.toArray(record.getSignature()))) {|if (false) {"
+  "key-record-id|$K|if (key != null && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), key)) {|if (false) {"
+  "sequencer-mac|$M|if (!MessageDigest.isEqual(mac, hmac(key, body))) {|if (false) {"
 )
 
 status=0
@@ -35,7 +41,7 @@ if old not in text:
 open(path, "w").write(text.replace(old, new, 1))
 PY
   log=$(mktemp)
-  ./mvnw -q -B -ntp -pl ledger-streams test -Dspotless.apply.skip=true -Dspotless.check.skip=true >"$log" 2>&1
+  ./mvnw -q -B -ntp -pl schemas,ledger-streams test -Dspotless.apply.skip=true -Dspotless.check.skip=true >"$log" 2>&1
   result=$?
   mv "$file.orig" "$file"
   red=$(grep -oE '^\[ERROR\]   [A-Za-z]+Test\.[A-Za-z]+' "$log" | sed 's/^\[ERROR\]   //' | sort -u)

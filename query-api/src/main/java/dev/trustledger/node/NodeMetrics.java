@@ -14,6 +14,8 @@ final class NodeMetrics implements LedgerMetrics {
   private final Counter accepted;
   private final Map<RejectionReason, Counter> rejected = new EnumMap<>(RejectionReason.class);
   private final Timer verify;
+  private final Counter refusedKeys;
+  private final Counter forgedInputs;
 
   NodeMetrics(PrometheusMeterRegistry registry) {
     accepted =
@@ -36,6 +38,18 @@ final class NodeMetrics implements LedgerMetrics {
             .description("Signature verification of one event in the verify stage")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
+    refusedKeys =
+        Counter.builder("ledger.keys.refused")
+            .description(
+                "Records of ledger.keys refused: not signed by the ledger's key, or naming a key"
+                    + " that is not the principal's")
+            .register(registry);
+    forgedInputs =
+        Counter.builder("ledger.sequencer.forged")
+            .description(
+                "Records of the internal sequencer topic whose MAC failed: written by no verify"
+                    + " stage of this ledger, and not decided")
+            .register(registry);
   }
 
   @Override
@@ -51,5 +65,15 @@ final class NodeMetrics implements LedgerMetrics {
   @Override
   public void verified(long nanos) {
     verify.record(Duration.ofNanos(nanos));
+  }
+
+  @Override
+  public void refusedKeyRecord() {
+    refusedKeys.increment();
+  }
+
+  @Override
+  public void forgedSequencerInput() {
+    forgedInputs.increment();
   }
 }

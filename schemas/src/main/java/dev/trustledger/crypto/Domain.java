@@ -15,7 +15,16 @@ public enum Domain {
   /** Partition log hash: SHA-256(prefix || L(n-1) || entry_hash(n)). */
   LOG("trustledger/v1/log\n"),
   /** Messages a gateway asks the ledger to verify through POST /v1/verify. */
-  MESSAGE("trustledger/v1/message\n");
+  MESSAGE("trustledger/v1/message\n"),
+  /**
+   * Key records on ledger.keys: prefix || Avro binary of UnsignedKeyRecord, signed by the ledger.
+   */
+  KEY("trustledger/v1/key\n"),
+  /**
+   * Derivation of the key that authenticates the records between a node's verify stage and its
+   * sequencer: HMAC-SHA256(ledger key seed, prefix).
+   */
+  SEQUENCER_MAC("trustledger/v1/sequencer-mac\n");
 
   private final String text;
   private final byte[] bytes;

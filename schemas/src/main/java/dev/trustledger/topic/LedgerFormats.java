@@ -1,6 +1,7 @@
 package dev.trustledger.topic;
 
 import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.KeyRecord;
 import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.SignedEvent;
@@ -17,7 +18,8 @@ public record LedgerFormats(
     WireFormat<SignedEvent> events,
     WireFormat<LedgerEntry> entries,
     WireFormat<Rejection> rejections,
-    WireFormat<Checkpoint> checkpoints) {
+    WireFormat<Checkpoint> checkpoints,
+    WireFormat<KeyRecord> keys) {
 
   /** Avro single-object encoding, no registry: the embedded default. */
   public static LedgerFormats singleObject() {
@@ -25,7 +27,8 @@ public record LedgerFormats(
         SingleObjectFormat.of(SignedEvent.getClassSchema()),
         SingleObjectFormat.of(LedgerEntry.getClassSchema()),
         SingleObjectFormat.of(Rejection.getClassSchema()),
-        SingleObjectFormat.of(Checkpoint.getClassSchema()));
+        SingleObjectFormat.of(Checkpoint.getClassSchema()),
+        SingleObjectFormat.of(KeyRecord.getClassSchema()));
   }
 
   /** The Confluent wire format; the ledger registers its output schemas. */
@@ -34,7 +37,8 @@ public record LedgerFormats(
         ConfluentFormat.of(SignedEvent.getClassSchema(), registry, true),
         ConfluentFormat.of(LedgerEntry.getClassSchema(), registry, true),
         ConfluentFormat.of(Rejection.getClassSchema(), registry, true),
-        ConfluentFormat.of(Checkpoint.getClassSchema(), registry, true));
+        ConfluentFormat.of(Checkpoint.getClassSchema(), registry, true),
+        ConfluentFormat.of(KeyRecord.getClassSchema(), registry, true));
   }
 
   /** Registry formats when {@code registryUrl} is set, otherwise single-object. */

@@ -248,7 +248,9 @@ public final class Sequencer implements LedgerStep {
     LedgerEntry entry = appender.append(event.getSubjectId(), event, facts);
     rememberAccepted(o, event, entry, in.ledgerTime());
     List<Step.KeyUpdate> keys = new ArrayList<>();
-    parameters.admins().forEach((id, k) -> keys.add(new Step.KeyUpdate(id, k.raw())));
+    parameters
+        .admins()
+        .forEach((id, k) -> keys.add(new Step.KeyUpdate(id, k.raw(), entry.getLedgerSeq())));
     o.putHead(head.build());
     return new Step(appender.entries, Optional.empty(), keys, appender.checkpoints, o.changes());
   }
@@ -291,28 +293,32 @@ public final class Sequencer implements LedgerStep {
     }
     List<Step.KeyUpdate> keys = new ArrayList<>();
     Events.registeredKey(event.getPayload())
-        .ifPresent(k -> keys.add(new Step.KeyUpdate(event.getSubjectId(), Buffers.toArray(k))));
+        .ifPresent(
+            k ->
+                keys.add(
+                    new Step.KeyUpdate(
+                        event.getSubjectId(), Buffers.toArray(k), entry.getLedgerSeq())));
     if (accept.parameters() != null) {
       Parameters next = Parameters.of(accept.parameters());
       head.setParameters(accept.parameters()).setParametersSince(entry.getLedgerSeq());
-      keys.addAll(adminKeyChanges(params.admins(), next.admins()));
+      keys.addAll(adminKeyChanges(params.admins(), next.admins(), entry.getLedgerSeq()));
     }
     o.putHead(head.build());
     return new Step(appender.entries, Optional.empty(), keys, appender.checkpoints, o.changes());
   }
 
   private static List<Step.KeyUpdate> adminKeyChanges(
-      Map<String, Ed25519PublicKey> before, Map<String, Ed25519PublicKey> after) {
+      Map<String, Ed25519PublicKey> before, Map<String, Ed25519PublicKey> after, long ledgerSeq) {
     List<Step.KeyUpdate> out = new ArrayList<>();
     after.forEach(
         (id, k) -> {
           if (!k.equals(before.get(id))) {
-            out.add(new Step.KeyUpdate(id, k.raw()));
+            out.add(new Step.KeyUpdate(id, k.raw(), ledgerSeq));
           }
         });
     before.keySet().stream()
         .filter(id -> !after.containsKey(id))
-        .forEach(id -> out.add(new Step.KeyUpdate(id, null)));
+        .forEach(id -> out.add(new Step.KeyUpdate(id, null, ledgerSeq)));
     return out;
   }
 

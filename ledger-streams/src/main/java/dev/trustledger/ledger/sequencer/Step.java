@@ -37,8 +37,9 @@ public record Step(
    *
    * @param principalId the signer's id
    * @param publicKey its raw key, or null when it no longer signs (an admin removed)
+   * @param ledgerSeq the ledger_seq of the entry that gave it the key or took it away
    */
-  public record KeyUpdate(String principalId, byte[] publicKey) {}
+  public record KeyUpdate(String principalId, byte[] publicKey, long ledgerSeq) {}
 
   /** A checkpoint of one partition to sign with the ledger key. */
   public record CheckpointDue(int partition, CheckpointBody body, long time) {}

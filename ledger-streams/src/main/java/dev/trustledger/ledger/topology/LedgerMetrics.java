@@ -13,6 +13,12 @@ public interface LedgerMetrics {
   /** The verify stage checked one event's signatures in {@code nanos}. */
   void verified(long nanos);
 
+  /** A record of ledger.keys was refused: the ledger did not sign it, or it names a wrong key. */
+  void refusedKeyRecord();
+
+  /** A record of the sequencer topic failed its MAC: no verify stage of this ledger wrote it. */
+  void forgedSequencerInput();
+
   /** Reports nothing. */
   LedgerMetrics NONE =
       new LedgerMetrics() {
@@ -24,5 +30,11 @@ public interface LedgerMetrics {
 
         @Override
         public void verified(long nanos) {}
+
+        @Override
+        public void refusedKeyRecord() {}
+
+        @Override
+        public void forgedSequencerInput() {}
       };
 }

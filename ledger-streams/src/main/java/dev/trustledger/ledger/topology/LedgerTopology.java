@@ -39,11 +39,13 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * ledger.events (N partitions)
  *   -> verify (parallel: decode, signatures with the key ledger.keys names)
- *   -> sequencer topic (1 partition, internal)
+ *   -> sequencer topic (1 partition, internal; each record MAC'd with a key derived from the
+ *      ledger key)
  *   -> sequence (Sequencer.step over RocksDB: one record per principal, the ledger's head,
  *                the tree of principals, decisions within the dedupe window)
  *   -> ledger.entries | ledger.rejections | ledger.checkpoints | ledger.keys
- * ledger.keys        -> global store signer-keys (read by verify)
+ * ledger.keys        -> global store signer-keys (records signed by the ledger key; read by
+ *                       verify)
  * ledger.entries     -> global store entries-by-subject (chains, for reads)
  * ledger.checkpoints -> global store checkpoints (latest per partition, for reads)
  * </pre>
@@ -86,7 +88,7 @@ public final class LedgerTopology {
             .withLoggingDisabled(),
         topics.keys(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        KeysUpdater::new);
+        () -> new KeysUpdater(formats.keys(), ledgerKey.publicKey(), metrics));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.ENTRIES),
@@ -129,7 +131,10 @@ public final class LedgerTopology {
             Named.as("verify"))
         .repartition(
             Repartitioned.<String, SequencerInput>with(
-                    Serdes.String(), InternalSerdes.of(SequencerInput.getClassSchema()))
+                    Serdes.String(),
+                    AuthenticatedSerde.of(
+                        InternalSerdes.<SequencerInput>of(SequencerInput.getClassSchema()),
+                        ledgerKey))
                 .withName(SEQUENCER)
                 .withNumberOfPartitions(1))
         .process(

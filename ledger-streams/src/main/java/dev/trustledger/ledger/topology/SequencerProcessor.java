@@ -20,6 +20,7 @@ import dev.trustledger.ledger.sequencer.Sequencer;
 import dev.trustledger.ledger.sequencer.Step;
 import dev.trustledger.ledger.store.StoreLedgerState;
 import dev.trustledger.ledger.store.StoreNames;
+import dev.trustledger.topic.KeyRecords;
 import dev.trustledger.topic.LedgerFormats;
 import dev.trustledger.topic.LedgerTopics;
 import java.time.Duration;
@@ -166,6 +167,15 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
   @Override
   public void process(Record<String, SequencerInput> record) {
     SequencerInput in = record.value();
+    if (in == null) {
+      // Not written by a verify stage of this ledger (its MAC does not hold): not an input at all.
+      metrics.forgedSequencerInput();
+      LOG.error(
+          "refused a record of the sequencer topic at {} that no verify stage of this ledger"
+              + " wrote (its MAC does not verify): it is not decided",
+          context.recordMetadata().map(m -> m.topic() + "/" + m.partition() + "/" + m.offset()));
+      return;
+    }
     long t = in.getSource().getTimestamp();
     ensureGenesis(t);
     Input input =
@@ -238,7 +248,17 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
       metrics.accepted();
     }
     for (Step.KeyUpdate k : result.keys()) {
-      forward(k.principalId(), new Output(topics.keys(), -1, k.publicKey()), t);
+      forward(
+          k.principalId(),
+          new Output(
+              topics.keys(),
+              -1,
+              formats
+                  .keys()
+                  .encode(
+                      topics.keys(),
+                      KeyRecords.sign(k.principalId(), k.publicKey(), k.ledgerSeq(), ledgerKey))),
+          t);
     }
     LedgerHead head = result.changes().head();
     if (!result.checkpoints().isEmpty()) {

@@ -138,14 +138,16 @@ public final class LedgerDriver implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Writes a record straight to {@code ledger.keys}, as anyone who can produce to the topic could
-   * (a null key removes the signer from the verify stage's store).
-   */
-  public LedgerDriver writeKeyRecord(String principalId, byte[] publicKey, long t) {
-    keys.pipeInput(new TestRecord<>(principalId, publicKey, Instant.ofEpochMilli(t)));
+  /** Writes raw bytes straight to {@code ledger.keys}, as anyone who can produce to it could. */
+  public LedgerDriver writeKeyRecord(String principalId, byte[] value, long t) {
+    keys.pipeInput(new TestRecord<>(principalId, value, Instant.ofEpochMilli(t)));
     drain();
     return this;
+  }
+
+  /** Writes a key record straight to {@code ledger.keys}. */
+  public LedgerDriver writeKeyRecord(dev.trustledger.avro.KeyRecord record, long t) {
+    return writeKeyRecord(record.getPrincipalId(), formats.keys().encode(topics.keys(), record), t);
   }
 
   public int published() {

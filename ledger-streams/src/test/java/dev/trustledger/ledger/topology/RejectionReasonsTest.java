@@ -23,6 +23,7 @@ import dev.trustledger.ledger.sequencer.Input;
 import dev.trustledger.ledger.testkit.Cast;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.serde.SingleObjectFormat;
+import dev.trustledger.topic.KeyRecords;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -105,8 +106,10 @@ class RejectionReasonsTest {
 
   @Test
   void signatureOfSignerMissingFromTheKeyStoreIsCheckedByTheSequencer() {
-    // The verify stage knows no key for peer, so it passes the event on unchecked.
-    ledger.writeKeyRecord(agentId("peer"), null, T + 5);
+    // The verify stage knows no key for peer (as before its key record arrives), so it passes the
+    // event on unchecked.
+    ledger.writeKeyRecord(
+        KeyRecords.sign(agentId("peer"), null, 3, LedgerDriver.LEDGER_KEY), T + 5);
     SignedEvent forged =
         SignedEvent.newBuilder(report("peer", "bot", "i1", T))
             .setSignature(ByteBuffer.wrap(new byte[64]))
@@ -118,8 +121,11 @@ class RejectionReasonsTest {
   @Test
   void eventSignedWithAForgedKeyRecordIsBadSignature() {
     // Someone who can write ledger.keys maps peer's id to their own key and signs as peer: the
-    // verify stage checks with the forged key, the sequencer with the key its state names.
+    // record is refused (not signed by the ledger), and the event fails under peer's real key.
     ledger.writeKeyRecord(agentId("peer"), key("mallory").publicKey().raw(), T + 5);
+    ledger.writeKeyRecord(
+        KeyRecords.sign(agentId("peer"), key("mallory").publicKey().raw(), 3, key("mallory")),
+        T + 6);
     SignedEvent asPeer =
         Cast.sign(SigningBytes.unsigned(report("peer", "bot", "i1", T)), key("mallory"), null);
     ledger.publish(asPeer, T + 10);
