@@ -42,6 +42,7 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String INACTIVITY_HALF_LIFE_MS_CONFIG = "trust.inactivity.half.life.ms";
   public static final String PRIOR_CONFIG = "trust.prior";
   public static final String PRIOR_WEIGHT_CONFIG = "trust.prior.weight";
+  public static final String TREE_EVIDENCE_CAP_CONFIG = "trust.tree.evidence.cap";
   public static final String STATE_DIR_CONFIG = "state.dir";
   public static final String STREAM_THREADS_CONFIG = "num.stream.threads";
   public static final String STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
@@ -78,6 +79,7 @@ public final class LedgerConfig extends AbstractConfig {
           "trust.inactivity.half.life.ms",
           "trust.prior",
           "trust.prior.weight",
+          "trust.tree.evidence.cap",
           "replay.window.ms",
           "future.skew.ms",
           "topics.entries.partitions",
@@ -185,6 +187,14 @@ public final class LedgerConfig extends AbstractConfig {
               TrustParams.DEFAULTS.priorWeight(),
               Importance.LOW,
               "K: weight of the prior against evidence. A ledger parameter.")
+          .define(
+              TREE_EVIDENCE_CAP_CONFIG,
+              Type.DOUBLE,
+              TrustParams.DEFAULTS.treeEvidenceCap(),
+              Importance.LOW,
+              "C: the most evidence one sponsor's tree (the sponsor and its agents) adds about one"
+                  + " agent per evidence half-life, so that no one party sinks or lifts another's"
+                  + " agent alone. A ledger parameter.")
           .define(
               STATE_DIR_CONFIG,
               Type.STRING,
@@ -346,7 +356,8 @@ public final class LedgerConfig extends AbstractConfig {
         getLong(EVIDENCE_HALF_LIFE_MS_CONFIG),
         getLong(INACTIVITY_HALF_LIFE_MS_CONFIG),
         getDouble(PRIOR_CONFIG),
-        getDouble(PRIOR_WEIGHT_CONFIG));
+        getDouble(PRIOR_WEIGHT_CONFIG),
+        getDouble(TREE_EVIDENCE_CAP_CONFIG));
   }
 
   public ExceptionPolicy exceptionPolicy() {
@@ -405,6 +416,12 @@ public final class LedgerConfig extends AbstractConfig {
         PRIOR_WEIGHT_CONFIG,
         mine.getTrust().getPriorWeight(),
         log.getTrust().getPriorWeight());
+    compare(
+        out,
+        given,
+        TREE_EVIDENCE_CAP_CONFIG,
+        mine.getTrust().getTreeEvidenceCap(),
+        log.getTrust().getTreeEvidenceCap());
     compare(out, given, REPLAY_WINDOW_MS_CONFIG, mine.getReplayWindowMs(), log.getReplayWindowMs());
     compare(out, given, FUTURE_SKEW_MS_CONFIG, mine.getFutureSkewMs(), log.getFutureSkewMs());
     // Compared even when unset: the node creates and checks the topic with this count.

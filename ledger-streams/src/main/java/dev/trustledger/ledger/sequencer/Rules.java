@@ -36,6 +36,7 @@ import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.verify.Rejected;
 import dev.trustledger.trust.Evidence;
 import dev.trustledger.trust.Report;
+import dev.trustledger.trust.ReportBounds;
 import dev.trustledger.trust.TrustModel;
 import dev.trustledger.trust.Weights;
 import java.nio.ByteBuffer;
@@ -344,14 +345,37 @@ final class Rules {
                   + counted.get().getEntry().getLedgerSeq()),
           counted.get().getEntry());
     }
-    Weights weights = weights(c, subject);
+    Weights base = weights(c, subject);
+    PrincipalState.Builder bounded = PrincipalState.newBuilder(subject);
+    Weights weights = base;
+    if (c.signer.kind() != PrincipalKind.ADMIN) {
+      // No single party sinks or lifts an agent: repeated reports weigh less, a tree adds at most
+      // C.
+      String tree = tree(c.signer);
+      long h = params.trust().evidenceHalfLifeMs();
+      ReportBounds.Bounded b =
+          ReportBounds.apply(
+              base,
+              r.getRating(),
+              r.getSeverity(),
+              c.t,
+              c.signer.id(),
+              Tallies.find(subject.getReporters(), c.signer.id()),
+              tree,
+              Tallies.find(subject.getTrees(), tree),
+              params.trust());
+      weights = b.weights();
+      bounded
+          .setReporters(Tallies.put(subject.getReporters(), b.reporter(), c.t, h))
+          .setTrees(Tallies.put(subject.getTrees(), b.tree(), c.t, h));
+    }
     Evidence after =
         TrustModel.apply(
             evidence(subject),
             new Report(c.t, r.getRating(), r.getSeverity(), weights),
             params.trust());
     List<PrincipalState> updates = new ArrayList<>();
-    updates.add(PrincipalState.newBuilder(subject).setTrust(after.toAvro()).build());
+    updates.add(bounded.setTrust(after.toAvro()).build());
     signerActivity(c, updates);
     return new Accept(
         c.facts(subject.getStatus())
@@ -366,10 +390,15 @@ final class Rules {
         null);
   }
 
+  /** The sponsor tree a signer belongs to: a sponsor's own id, an agent's sponsor. */
+  private static String tree(Signer signer) {
+    return signer.kind() == PrincipalKind.AGENT ? signer.principal().getSponsorId() : signer.id();
+  }
+
   /**
-   * Reporter weights: an admin 1; a reporter related to the subject (its sponsor or a fellow agent
-   * of its sponsor) no positive weight; any other its own trust, read before this report counts as
-   * its activity.
+   * Reporter weights before the bounds: an admin 1; a reporter related to the subject (its sponsor
+   * or a fellow agent of its sponsor) no positive weight; any other its own trust, read before this
+   * report counts as its activity.
    */
   private Weights weights(Context c, PrincipalState subject) {
     if (c.signer.kind() == PrincipalKind.ADMIN) {

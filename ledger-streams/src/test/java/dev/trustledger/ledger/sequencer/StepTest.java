@@ -9,6 +9,7 @@ import static dev.trustledger.ledger.testkit.Cast.registerSubAgent;
 import static dev.trustledger.ledger.testkit.Cast.sponsorId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.trustledger.avro.DerivedEvent;
 import dev.trustledger.avro.LedgerEntry;
@@ -272,6 +273,94 @@ class StepTest {
     var rejected = ledger.rejection(ledger.publish(other, T + 20));
     assertThat(rejected.getReason()).isEqualTo(RejectionReason.DUPLICATE_EVENT);
     assertThat(rejected.getDetail()).endsWith("with other content");
+  }
+
+  @Test
+  void oneSponsorCannotSinkAnotherSponsorsAgent() {
+    // The victim earns a score of about 64 from an admin's reports; then an unrelated sponsor and
+    // its agents send twenty critical ratings of 0, each about a new interaction.
+    MemoryLedger ledger = withTree().accept(T, registerSponsor("griefer", T));
+    for (int i = 0; i < 5; i++) {
+      ledger.accept(T + i, registerAgent("troll" + i, "griefer", T));
+    }
+    Signer admin = Signer.admin(LedgerDriver.ADMIN);
+    ledger.accept(T + 10, report(admin, "sibling", "good-1", 100));
+    long t = T + 20;
+    var params = ledger.sequencer.parameters(ledger.head()).trust();
+    int before =
+        TrustModel.evaluate(Evidence.of(ledger.principal(agentId("sibling")).getTrust()), t, params)
+            .score();
+    assertThat(before).isBetween(60, 70);
+    for (int i = 0; i < 20; i++) {
+      Signer griefer =
+          i % 2 == 0 ? Signer.sponsor(key("griefer")) : Signer.agent(key("troll" + (i % 5)));
+      SignedEvent grief =
+          Events.report(agentId("sibling"), "grief-" + i, 0, Severity.CRITICAL, "sabotage")
+              .eventId("grief-" + i)
+              .issuedAt(T)
+              .sign(griefer);
+      assertThat(ledger.publish(grief, t + i).accepted()).isTrue();
+    }
+    int after =
+        TrustModel.evaluate(
+                Evidence.of(ledger.principal(agentId("sibling")).getTrust()), t + 20, params)
+            .score();
+    assertThat(after).isGreaterThanOrEqualTo(50).isLessThan(before);
+    // The weights the bounds allowed are the ones recorded: the auditor recomputes them.
+    LedgerEntry last = ledger.entries.get(ledger.entries.size() - 1);
+    assertThat(last.getFacts().getNegativeWeight()).isCloseTo(0, within(1e-9));
+  }
+
+  @Test
+  void aReportersRepeatedReportsWeighLessAndLess() {
+    // A cap C high enough not to bound these few reports: only the diminishing weight is seen.
+    MemoryLedger ledger =
+        MemoryLedger.started(
+                p ->
+                    p.setTrust(
+                        dev.trustledger.avro.TrustParameters.newBuilder(p.getTrust())
+                            .setTreeEvidenceCap(1000)
+                            .build()))
+            .accept(
+                T,
+                registerSponsor("acme", T),
+                registerAgent("root", "acme", T),
+                registerSponsor("globex", T),
+                registerAgent("fan", "globex", T));
+    List<Double> weights = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Step step = ledger.publish(report(Signer.agent(key("fan")), "root", "fan-" + i, 100), T + 10);
+      weights.add(step.entries().get(0).entry().getFacts().getPositiveWeight());
+    }
+    double first = weights.get(0);
+    assertThat(weights.get(1)).isCloseTo(first / 2, within(1e-9));
+    assertThat(weights.get(2)).isCloseTo(first / 3, within(1e-9));
+    assertThat(ledger.principal(agentId("root")).getReporters())
+        .singleElement()
+        .satisfies(tally -> assertThat(tally.getValue()).isEqualTo(4.0));
+  }
+
+  @Test
+  void adminReportsAreNotBounded() {
+    MemoryLedger ledger = withTree();
+    Signer admin = Signer.admin(LedgerDriver.ADMIN);
+    for (int i = 0; i < 3; i++) {
+      Step step = ledger.publish(report(admin, "root", "adm-" + i, 0), T + 10);
+      assertThat(step.entries().get(0).entry().getFacts().getNegativeWeight()).isEqualTo(1.0);
+    }
+    assertThat(ledger.principal(agentId("root")).getReporters()).isEmpty();
+  }
+
+  @Test
+  void anAgentsTalliesStayBounded() {
+    MemoryLedger ledger = withTree().accept(T, registerSponsor("crowd", T));
+    for (int i = 0; i < 70; i++) {
+      ledger.accept(T, registerAgent("fan" + i, "crowd", T));
+      ledger.accept(T + 10 + i, report(Signer.agent(key("fan" + i)), "root", "c" + i, 80));
+    }
+    var reporters = ledger.principal(agentId("root")).getReporters();
+    assertThat(reporters).hasSize(Tallies.MAX);
+    assertThat(reporters).extracting(dev.trustledger.ledger.avro.Tally::getId).isSorted();
   }
 
   @Test
