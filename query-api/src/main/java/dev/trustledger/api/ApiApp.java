@@ -25,6 +25,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,13 +67,34 @@ public final class ApiApp {
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");
+    BodyGate bodies = new BodyGate(deps.options().maxBodyReaders());
     return Javalin.create(
         config -> {
           config.jsonMapper(new JavalinJackson(json, false));
           config.http.maxRequestSize = deps.options().maxBodyBytes();
           config.http.prefer405over404 = true;
           config.startup.showJavalinBanner = false;
-          config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+          // Bounded threads and a bounded queue; a slow body cannot hold a thread for long, and
+          // no thread waits for a body that has not begun.
+          int threads = deps.options().maxThreads();
+          config.jetty.threadPool =
+              new QueuedThreadPool(
+                  threads,
+                  Math.min(8, threads),
+                  60_000,
+                  new BlockingArrayQueue<>(threads, threads, threads * 8));
+          config.jetty.modifyHttpConfiguration(
+              http -> {
+                http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
+                http.setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
+                http.setDelayDispatchUntilContent(true);
+                http.setSendServerVersion(false);
+              });
+          config.jetty.modifyServer(
+              server -> {
+                server.setErrorHandler(new ProblemErrorHandler());
+                new HeaderDeadline(HEADER_DEADLINE_MS).install(server);
+              });
           config.jetty.modifyServletContextHandler(
               handler -> handler.setErrorHandler(new ProblemErrorHandler()));
           if (!deps.options().corsOrigins().isEmpty()) {
@@ -82,13 +107,31 @@ public final class ApiApp {
                 (ctx, ms) ->
                     Timer.builder("ledger.http.requests")
                         .tag("method", ctx.method().name())
-                        .tag("route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path)
+                        .tag("route", routeOf(ctx))
                         .tag("status", Integer.toString(ctx.statusCode()))
                         .register(deps.metrics())
                         .record(Duration.ofNanos((long) (ms * 1_000_000))));
           }
-          routes(config.routes, api, deps, json, forwarder, openApi, explorer);
+          routes(config.routes, api, deps, json, forwarder, openApi, explorer, bodies);
         });
+  }
+
+  /** Least request data rate, bytes per second: a slower body is cut off with 408. */
+  static final long MIN_REQUEST_DATA_RATE = 1024;
+
+  /** How long a request's headers may take to arrive, in all. */
+  static final long HEADER_DEADLINE_MS = 10_000;
+
+  /** How long a request may wait for its next bytes. */
+  static final long REQUEST_IDLE_TIMEOUT_MS = 10_000;
+
+  /** The route a request matched, for metrics; unmatched requests have none. */
+  private static String routeOf(Context ctx) {
+    try {
+      return ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
   }
 
   private static void routes(
@@ -98,16 +141,19 @@ public final class ApiApp {
       ObjectMapper json,
       HttpClient forwarder,
       String openApi,
-      String explorer) {
+      String explorer,
+      BodyGate bodies) {
+    r.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+    r.before(ctx -> refuseLargeBodies(ctx, deps.options()));
     r.before("/v1/*", ctx -> authorize(ctx, deps.options()));
-    r.before("/v1/*", ctx -> route(ctx, deps.locator(), forwarder));
+    r.before("/v1/*", ctx -> route(ctx, deps.locator(), forwarder, bodies));
 
     r.get("/v1/agents/{id}", api::getAgent);
     r.get("/v1/agents/{id}/entries", api::getEntries);
     r.get("/v1/sponsors/{id}", api::getSponsor);
     r.get("/v1/sponsors/{id}/agents", api::getSponsorAgents);
-    r.post("/v1/verify", api::verify);
-    r.post("/v1/events", api::postEvent);
+    r.post("/v1/verify", bodies.guard(api::verify));
+    r.post("/v1/events", bodies.guard(api::postEvent));
     r.get("/v1/events/{subject}/{eventId}", api::getEventStatus);
     r.get("/v1/checkpoints", api::getCheckpoints);
 
@@ -123,6 +169,11 @@ public final class ApiApp {
     r.get(
         "/metrics",
         ctx -> {
+          String token =
+              deps.options().metricsToken().isEmpty()
+                  ? deps.options().readToken()
+                  : deps.options().metricsToken();
+          requireBearer(ctx, token, "/metrics needs 'Authorization: Bearer <token>'");
           if (deps.metrics() == null) {
             throw ApiException.notFound("metrics on", "this node");
           }
@@ -130,7 +181,17 @@ public final class ApiApp {
               .result(deps.metrics().scrape());
         });
     r.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
-    r.get("/", ctx -> ctx.html(explorer));
+    r.get(
+        "/",
+        ctx ->
+            ctx.header(
+                    "Content-Security-Policy",
+                    "default-src 'self'; script-src 'self' 'unsafe-inline';"
+                        + " style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+                        + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+                .header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer")
+                .html(explorer));
 
     r.exception(ApiException.class, (e, ctx) -> Problems.write(ctx, json, e));
     r.exception(
@@ -155,6 +216,23 @@ public final class ApiApp {
     r.exception(
         Exception.class,
         (e, ctx) -> {
+          HttpException http = httpCause(e);
+          if (http != null) {
+            // The client's fault, found by Jetty while reading the body (too slow, malformed).
+            LOG.debug("{} {}: {}", ctx.method(), ctx.path(), http.getReason());
+            Problems.write(
+                ctx,
+                json,
+                new ApiException(
+                    http.getCode(),
+                    slug(http.getCode()),
+                    HttpStatus.getMessage(http.getCode()),
+                    http.getReason() == null
+                        ? HttpStatus.getMessage(http.getCode())
+                        : http.getReason(),
+                    Map.of()));
+            return;
+          }
           LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
           Problems.write(
               ctx,
@@ -175,6 +253,18 @@ public final class ApiApp {
         ctx ->
             fallback(
                 ctx, json, "request body larger than " + deps.options().maxBodyBytes() + " bytes"));
+    r.error(408, ctx -> fallback(ctx, json, "the request body came too slowly"));
+    r.error(500, ctx -> fallback(ctx, json, "the request failed; see the node's log"));
+  }
+
+  /** The Jetty status exception behind {@code e}, if a 4xx from the client's bytes caused it. */
+  private static HttpException httpCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+        return h;
+      }
+    }
+    return null;
   }
 
   /** Answers a status Javalin set itself (unknown route, wrong method, body too large). */
@@ -199,6 +289,7 @@ public final class ApiApp {
     return switch (status) {
       case 404 -> "not-found";
       case 405 -> "method-not-allowed";
+      case 408 -> "request-timeout";
       case 413 -> "body-too-large";
       case 415 -> "unsupported-media-type";
       default -> "http-" + status;
@@ -206,27 +297,45 @@ public final class ApiApp {
   }
 
   private static void authorize(Context ctx, ApiOptions options) {
-    if (options.readToken().isEmpty()
-        || ctx.path().equals("/v1/events") && ctx.method() == HandlerType.POST) {
+    if (ctx.path().equals("/v1/events") && ctx.method() == HandlerType.POST) {
+      return;
+    }
+    requireBearer(ctx, options.readToken(), "reads need 'Authorization: Bearer <token>'");
+  }
+
+  /** Requires {@code Authorization: Bearer <token>} (scheme in any case) when a token is set. */
+  private static void requireBearer(Context ctx, String token, String detail) {
+    if (token.isEmpty()) {
       return;
     }
     String header = ctx.header("Authorization");
-    String want = "Bearer " + options.readToken();
-    if (header == null
-        || !MessageDigest.isEqual(
-            header.getBytes(StandardCharsets.UTF_8), want.getBytes(StandardCharsets.UTF_8))) {
+    String given = "";
+    if (header != null && header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      given = header.substring(7).trim();
+    }
+    if (!MessageDigest.isEqual(
+        given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
       ctx.header("WWW-Authenticate", "Bearer");
+      throw new ApiException(401, "unauthorized", "Unauthorized", detail, Map.of());
+    }
+  }
+
+  /** A declared body over the limit is refused before a byte of it is read (no 100 Continue). */
+  private static void refuseLargeBodies(Context ctx, ApiOptions options) {
+    long length = ctx.req().getContentLengthLong();
+    if (length > options.maxBodyBytes()) {
       throw new ApiException(
-          401,
-          "unauthorized",
-          "Unauthorized",
-          "reads need 'Authorization: Bearer <token>'",
+          413,
+          "body-too-large",
+          "Content too large",
+          "request body of " + length + " bytes, at most " + options.maxBodyBytes(),
           Map.of());
     }
   }
 
   /** Serves here, forwards to the node that holds the stores, or answers 503. */
-  private static void route(Context ctx, StoreLocator locator, HttpClient forwarder) {
+  private static void route(
+      Context ctx, StoreLocator locator, HttpClient forwarder, BodyGate bodies) throws Exception {
     if (ctx.path().equals("/v1/events") && ctx.method() == HandlerType.POST) {
       return;
     }
@@ -240,7 +349,7 @@ public final class ApiApp {
         if (ctx.header(FORWARDED_HEADER) != null) {
           throw ApiException.unavailable("the ledger's stores moved while forwarding", 1);
         }
-        forward(ctx, location.baseUrl(), forwarder);
+        bodies.guard(c -> forward(c, location.baseUrl(), forwarder)).handle(ctx);
         ctx.skipRemainingHandlers();
         return;
       default:

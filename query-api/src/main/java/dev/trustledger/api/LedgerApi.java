@@ -1,5 +1,9 @@
 package dev.trustledger.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,18 +35,42 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The API's handlers: one method each, reading through {@link LedgerReader}. */
 final class LedgerApi {
   static final int DEFAULT_PAGE = 100;
   static final int MAX_PAGE = 1000;
   static final int DEFAULT_MIN_TRUST = 50;
+  private static final Set<String> VERIFY_FIELDS =
+      Set.of("agent_id", "message", "signature", "min_trust");
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerApi.class);
+
+  /**
+   * Parses request bodies strictly: a member named twice is an error (not "the last wins"), and
+   * nesting is bounded.
+   */
+  private static final ObjectMapper STRICT =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .streamReadConstraints(
+                  StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(64).build())
+              .build());
 
   private final LedgerReader reader;
   private final KeyDirectory keys;
@@ -134,6 +162,7 @@ final class LedgerApi {
   }
 
   void verify(Context ctx) {
+    requireJson(ctx);
     JsonNode body = jsonBody(ctx);
     String agentId = text(body, "agent_id");
     byte[] message = base64(body, "message");
@@ -141,10 +170,19 @@ final class LedgerApi {
     int minTrust = DEFAULT_MIN_TRUST;
     JsonNode min = body.get("min_trust");
     if (min != null && !min.isNull()) {
-      if (!min.isIntegralNumber() || min.asInt() < 0 || min.asInt() > 100) {
+      if (!min.isIntegralNumber()
+          || !min.canConvertToInt()
+          || min.asInt() < 0
+          || min.asInt() > 100) {
         throw ApiException.badRequest("invalid-json", "/min_trust: must be an integer 0..100");
       }
       minTrust = min.asInt();
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!VERIFY_FIELDS.contains(name)) {
+        throw ApiException.badRequest("invalid-json", "/" + name + ": is not a field of a check");
+      }
     }
     if (!PrincipalIds.isWellFormed(agentId, PrincipalKind.AGENT)) {
       throw ApiException.badRequest("invalid-json", "/agent_id: is not an agent id");
@@ -192,7 +230,7 @@ final class LedgerApi {
           r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'),
           "Event refused",
           r.detail(),
-          java.util.Map.of("reason", r.reason().name()));
+          Map.of("reason", r.reason().name()));
     }
     try {
       sink.publish(event).get(30, TimeUnit.SECONDS);
@@ -200,7 +238,8 @@ final class LedgerApi {
       Thread.currentThread().interrupt();
       throw ApiException.unavailable("interrupted while publishing", 1);
     } catch (ExecutionException | TimeoutException e) {
-      throw ApiException.unavailable("the event could not be written to Kafka: " + e, 5);
+      LOG.warn("publishing event {} failed", event.getEventId(), e);
+      throw ApiException.unavailable("the event could not be written to Kafka; retry", 5);
     }
     ctx.status(202)
         .json(
@@ -236,8 +275,7 @@ final class LedgerApi {
     List<Decision> decisions = reader.decisions(subject, eventId);
     Decision chosen = null;
     for (Decision d : decisions) {
-      boolean matches =
-          wanted == null || java.util.Arrays.equals(Buffers.toArray(d.getEventHash()), wanted);
+      boolean matches = wanted == null || Arrays.equals(Buffers.toArray(d.getEventHash()), wanted);
       if (matches && (chosen == null || d.getStatus() == DecisionStatus.ACCEPTED)) {
         chosen = d;
       }
@@ -245,7 +283,7 @@ final class LedgerApi {
         break;
       }
     }
-    List<Views.Decided> others = new java.util.ArrayList<>();
+    List<Views.Decided> others = new ArrayList<>();
     for (Decision d : decisions) {
       if (d != chosen) {
         others.add(decided(d));
@@ -305,19 +343,31 @@ final class LedgerApi {
   void getCheckpoints(Context ctx) {
     List<Views.CheckpointView> out =
         reader.checkpoints().stream()
-            .sorted(java.util.Comparator.comparingInt(Checkpoint::getPartition))
+            .sorted(Comparator.comparingInt(Checkpoint::getPartition))
             .map(
                 c ->
                     new Views.CheckpointView(
                         c.getPartition(),
                         c.getOrigin(),
                         c.getSize(),
-                        java.util.Base64.getEncoder()
-                            .encodeToString(Buffers.toArray(c.getLogHash())),
+                        Base64.getEncoder().encodeToString(Buffers.toArray(c.getLogHash())),
                         c.getCreatedAt(),
                         c.getNote()))
             .toList();
-    ctx.json(java.util.Map.of("checkpoints", out));
+    ctx.json(Map.of("checkpoints", out));
+  }
+
+  /** JSON routes take application/json (with or without a charset) and nothing else. */
+  private static void requireJson(Context ctx) {
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (!type.equals("application/json") && !type.startsWith("application/json;")) {
+      throw new ApiException(
+          415,
+          "unsupported-media-type",
+          "Unsupported media type",
+          "send application/json",
+          Map.of());
+    }
   }
 
   private SignedEvent eventBody(Context ctx) {
@@ -333,7 +383,8 @@ final class LedgerApi {
       try {
         return avroEvents.decode("ledger.events", ctx.bodyAsBytes());
       } catch (SerdeException e) {
-        throw ApiException.badRequest("invalid-event", e.kind() + ": " + e.getMessage());
+        throw ApiException.badRequest(
+            "invalid-event", e.kind().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
       }
     }
     throw new ApiException(
@@ -341,16 +392,18 @@ final class LedgerApi {
         "unsupported-media-type",
         "Unsupported media type",
         "send application/json or application/octet-stream (Avro single-object encoding)",
-        java.util.Map.of());
+        Map.of());
   }
 
   private JsonNode jsonBody(Context ctx) {
     JsonNode node;
     try {
-      node = json.readTree(ctx.bodyAsBytes());
-    } catch (IOException e) {
+      node = STRICT.readTree(ctx.bodyAsBytes());
+    } catch (JsonProcessingException e) {
       throw ApiException.badRequest(
-          "invalid-json", "body is not JSON: " + firstLine(e.getMessage()));
+          "invalid-json", "body is not JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw ApiException.badRequest("invalid-json", "body is not JSON");
     }
     if (node == null || !node.isObject()) {
       throw ApiException.badRequest("invalid-json", "body must be a JSON object");

@@ -18,6 +18,12 @@ import org.eclipse.jetty.util.Callback;
  */
 final class ProblemErrorHandler extends ErrorHandler {
 
+  /** Every method gets a problem body (Jetty's default writes one for GET and POST only). */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return !"HEAD".equals(method);
+  }
+
   @Override
   protected void generateResponse(
       Request request,
@@ -26,13 +32,13 @@ final class ProblemErrorHandler extends ErrorHandler {
       String message,
       Throwable cause,
       Callback callback) {
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.MEDIA_TYPE);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.MEDIA_TYPE + "; charset=utf-8");
     response.write(true, body(code, message, Request.getPathInContext(request)), callback);
   }
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    fields.put(HttpHeader.CONTENT_TYPE, Problems.MEDIA_TYPE);
+    fields.put(HttpHeader.CONTENT_TYPE, Problems.MEDIA_TYPE + "; charset=utf-8");
     return body(status, reason, null);
   }
 

@@ -28,6 +28,8 @@ public final class Problems {
     if (retry != null) {
       ctx.header("Retry-After", retry.toString());
     }
-    ctx.status(e.status()).contentType(MEDIA_TYPE).result(body.toString());
+    ctx.status(e.status())
+        .contentType(MEDIA_TYPE + "; charset=utf-8")
+        .result(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -84,7 +84,10 @@ public final class LedgerNode implements AutoCloseable {
         new ApiOptions(
             config.getLong(LedgerConfig.HTTP_MAX_BODY_BYTES_CONFIG),
             config.getPassword(LedgerConfig.HTTP_READ_TOKEN_CONFIG).value(),
-            config.getList(LedgerConfig.HTTP_CORS_ORIGINS_CONFIG));
+            config.getList(LedgerConfig.HTTP_CORS_ORIGINS_CONFIG),
+            config.getPassword(LedgerConfig.HTTP_METRICS_TOKEN_CONFIG).value(),
+            config.getInt(LedgerConfig.HTTP_MAX_THREADS_CONFIG),
+            config.getInt(LedgerConfig.HTTP_MAX_BODY_READERS_CONFIG));
     ApiApp.Deps deps =
         new ApiApp.Deps(
             runtime.reader(),

@@ -16,14 +16,19 @@ final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private final String base;
-  private String token;
+  private String authorization;
 
   ApiClient(String base) {
     this.base = base;
   }
 
   ApiClient withToken(String token) {
-    this.token = token;
+    return withAuthorization("Bearer " + token);
+  }
+
+  /** Sends {@code value} as the Authorization header, as given. */
+  ApiClient withAuthorization(String value) {
+    this.authorization = value;
     return this;
   }
 
@@ -60,8 +65,8 @@ final class ApiClient {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
     }
     try {
       HttpResponse<String> response =

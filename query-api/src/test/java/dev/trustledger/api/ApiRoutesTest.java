@@ -140,6 +140,14 @@ class ApiRoutesTest {
   }
 
   static Javalin start(FakeLedger ledger, ApiOptions options) {
+    return start(ledger, options, null);
+  }
+
+  /** The API over {@code ledger}, with metrics when {@code metrics} is not null. */
+  static Javalin start(
+      FakeLedger ledger,
+      ApiOptions options,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
     return ApiApp.create(
             new ApiApp.Deps(
                 ledger,
@@ -149,7 +157,7 @@ class ApiRoutesTest {
                 StoreLocator.local(),
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
                 () -> true,
-                null,
+                metrics,
                 options))
         .start("127.0.0.1", 0);
   }
@@ -416,6 +424,81 @@ class ApiRoutesTest {
     ApiClient authorized = new ApiClient("http://127.0.0.1:" + app.port()).withToken("s3cret");
     assertThat(authorized.get("/v1/agents/{id}", "/v1/agents/" + BOT_ID).status()).isEqualTo(200);
     assertThat(anonymous.get("/healthz", "/healthz").status()).isEqualTo(200);
+  }
+
+  @Test
+  void theBearerSchemeIsMatchedInAnyCaseTheTokenExactly() {
+    app.stop();
+    app = start(ledger, new ApiOptions(16 * 1024, "s3cret", List.of()));
+    String base = "http://127.0.0.1:" + app.port();
+    String agent = "/v1/agents/" + BOT_ID;
+    assertThat(
+            new ApiClient(base)
+                .withAuthorization("bearer s3cret")
+                .get("/v1/agents/{id}", agent)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            new ApiClient(base)
+                .withAuthorization("BEARER s3cret")
+                .get("/v1/agents/{id}", agent)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            new ApiClient(base)
+                .withAuthorization("Bearer S3CRET")
+                .get("/v1/agents/{id}", agent)
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            new ApiClient(base)
+                .withAuthorization("Basic s3cret")
+                .get("/v1/agents/{id}", agent)
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            new ApiClient(base)
+                .withAuthorization("Bearer s3cret2")
+                .get("/v1/agents/{id}", agent)
+                .status())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void metricsNeedTheMetricsTokenOrElseTheReadToken() {
+    app.stop();
+    var registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    app = start(ledger, new ApiOptions(16 * 1024, "", List.of(), "m3trics", 200, 32), registry);
+    String base = "http://127.0.0.1:" + app.port();
+    assertThat(new ApiClient(base).get("/metrics", "/metrics").status()).isEqualTo(401);
+    assertThat(new ApiClient(base).withToken("wrong").get("/metrics", "/metrics").status())
+        .isEqualTo(401);
+    assertThat(new ApiClient(base).withToken("m3trics").get("/metrics", "/metrics").status())
+        .isEqualTo(200);
+    assertThat(new ApiClient(base).get("/v1/agents/{id}", "/v1/agents/" + BOT_ID).status())
+        .as("reads stay open: there is no read token")
+        .isEqualTo(200);
+    app.stop();
+    app = start(ledger, new ApiOptions(16 * 1024, "r3ad", List.of()), registry);
+    base = "http://127.0.0.1:" + app.port();
+    assertThat(new ApiClient(base).get("/metrics", "/metrics").status()).isEqualTo(401);
+    assertThat(new ApiClient(base).withToken("r3ad").get("/metrics", "/metrics").status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void theExplorerForbidsFramingSniffingAndForeignScripts() {
+    var page = client.raw("GET", "/", null, null).raw().headers();
+    assertThat(page.firstValue("Content-Security-Policy").orElse(""))
+        .contains("default-src 'self'")
+        .contains("frame-ancestors 'none'");
+    assertThat(page.firstValue("X-Frame-Options")).contains("DENY");
+    assertThat(page.firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(page.firstValue("Referrer-Policy")).contains("no-referrer");
+    var problem = client.raw("GET", "/v1/nothing", null, null).raw().headers();
+    assertThat(problem.firstValue("X-Content-Type-Options")).contains("nosniff");
   }
 
   @Test

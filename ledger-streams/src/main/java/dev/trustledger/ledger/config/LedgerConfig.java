@@ -57,6 +57,9 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String HTTP_MAX_BODY_BYTES_CONFIG = "http.max.body.bytes";
   public static final String HTTP_READ_TOKEN_CONFIG = "http.read.token";
   public static final String HTTP_CORS_ORIGINS_CONFIG = "http.cors.origins";
+  public static final String HTTP_METRICS_TOKEN_CONFIG = "http.metrics.token";
+  public static final String HTTP_MAX_THREADS_CONFIG = "http.max.threads";
+  public static final String HTTP_MAX_BODY_READERS_CONFIG = "http.max.body.readers";
   public static final String EXCEPTION_POLICY_CONFIG = "sequencer.exception.policy";
 
   /** What the sequencer does when deciding an input throws (a bug, not a bad input). */
@@ -288,6 +291,28 @@ public final class LedgerConfig extends AbstractConfig {
               List.of(),
               Importance.LOW,
               "Origins allowed by CORS; empty keeps CORS closed.")
+          .define(
+              HTTP_METRICS_TOKEN_CONFIG,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              "Bearer token required for /metrics; empty: the read token, if any.")
+          .define(
+              HTTP_MAX_THREADS_CONFIG,
+              Type.INT,
+              200,
+              Range.atLeast(8),
+              Importance.LOW,
+              "Most HTTP request threads; requests beyond them and a queue of 8 per thread wait"
+                  + " or are refused.")
+          .define(
+              HTTP_MAX_BODY_READERS_CONFIG,
+              Type.INT,
+              32,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Most requests reading a body at once; others get 503 at once, so slow bodies"
+                  + " cannot take every thread.")
           .define(
               EXCEPTION_POLICY_CONFIG,
               Type.STRING,
