@@ -2,11 +2,25 @@ package dev.trustledger.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.avro.Severity;
+import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.encoding.Hex;
+import dev.trustledger.event.EventHashes;
+import dev.trustledger.event.Events;
+import dev.trustledger.event.Signer;
+import dev.trustledger.json.AvroJson;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -420,5 +434,203 @@ class LedgerCommandIT {
             dataDir.resolve("other").toString());
     assertThat(second.exit()).isEqualTo(ExitCodes.ENVIRONMENT);
     assertThat(second.err()).contains(Integer.toString(kafkaPort));
+  }
+
+  /** Generates a key with the CLI and returns the id it prints. */
+  private static String keygen(String kind, Path file) {
+    Run keygen = ledger("keygen", "--kind", kind, "--out", file.toString());
+    assertThat(keygen.exit()).as(keygen.out() + keygen.err()).isZero();
+    return keygen
+        .out()
+        .lines()
+        .filter(l -> l.startsWith("id"))
+        .findFirst()
+        .orElseThrow()
+        .split("\\s+")[1];
+  }
+
+  private static void accepted(Run run) {
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("accepted: seq");
+  }
+
+  /**
+   * Another sponsor's agent reports about an agent under the id its sponsor will use to revoke it;
+   * then the sponsor revokes it under that id. The revocation is decided on its own, the agent ends
+   * revoked, and the reused id answers with each event's own outcome: through the CLI, then with
+   * bare HTTP requests.
+   */
+  @Test
+  void aSquattedEventIdDoesNotTakeOverTheRevocation() throws Exception {
+    Path admin = dataDir.resolve("keys").resolve("admin.key");
+    Path victimSponsor = dataDir.resolve("squat-victim-sponsor.key");
+    Path rogueSponsor = dataDir.resolve("squat-rogue-sponsor.key");
+    Path helper = dataDir.resolve("squat-helper.key");
+    Path helper2 = dataDir.resolve("squat-helper2.key");
+    Path rogue = dataDir.resolve("squat-rogue.key");
+    keygen("sponsor", victimSponsor);
+    keygen("sponsor", rogueSponsor);
+    String helperId = keygen("agent", helper);
+    String helper2Id = keygen("agent", helper2);
+    keygen("agent", rogue);
+    for (Path sponsor : List.of(victimSponsor, rogueSponsor)) {
+      accepted(
+          ledger(
+              "sponsor",
+              "register",
+              "--url",
+              url,
+              "--admin-key",
+              admin.toString(),
+              "--sponsor-key",
+              sponsor.toString(),
+              "--name",
+              sponsor.getFileName().toString(),
+              "--contact",
+              "squat@example.org"));
+    }
+    for (Path agent : List.of(helper, helper2)) {
+      accepted(
+          ledger(
+              "agent",
+              "register",
+              "--url",
+              url,
+              "--sponsor-key",
+              victimSponsor.toString(),
+              "--agent-key",
+              agent.toString(),
+              "--name",
+              agent.getFileName().toString()));
+    }
+    accepted(
+        ledger(
+            "agent",
+            "register",
+            "--url",
+            url,
+            "--sponsor-key",
+            rogueSponsor.toString(),
+            "--agent-key",
+            rogue.toString(),
+            "--name",
+            "rogue"));
+
+    // Through the CLI: the squat is a report of its own, accepted; a second event of the same
+    // signer under the id, with other content, is a duplicate that says so.
+    accepted(
+        ledger(
+            "report",
+            helperId,
+            "--url",
+            url,
+            "--key",
+            rogue.toString(),
+            "--as",
+            "agent",
+            "--event-id",
+            "revoke-helper-1",
+            "--interaction",
+            "squat-1",
+            "--rating",
+            "10"));
+    Run reused =
+        ledger(
+            "report",
+            helperId,
+            "--url",
+            url,
+            "--key",
+            rogue.toString(),
+            "--as",
+            "agent",
+            "--event-id",
+            "revoke-helper-1",
+            "--interaction",
+            "squat-1",
+            "--rating",
+            "90");
+    assertThat(reused.exit()).as(reused.out() + reused.err()).isEqualTo(ExitCodes.NO);
+    assertThat(reused.out()).contains("rejected: DUPLICATE_EVENT").contains("with other content");
+    Run revoke =
+        ledger(
+            "revoke",
+            helperId,
+            "--url",
+            url,
+            "--key",
+            victimSponsor.toString(),
+            "--event-id",
+            "revoke-helper-1",
+            "--reason",
+            "offboarded");
+    accepted(revoke);
+    Run status = ledger("status", helperId, "--url", url);
+    assertThat(status.out()).as(status.out()).contains("status     revoked");
+
+    // Through HTTP: the same sequence as signed JSON events, each asked about by its own hash.
+    HttpClient http = HttpClient.newHttpClient();
+    Signer rogueSigner = new Signer(PrincipalKind.AGENT, KeyOptions.read(rogue, "agent"));
+    Signer sponsorSigner =
+        new Signer(PrincipalKind.SPONSOR, KeyOptions.read(victimSponsor, "sponsor"));
+    SignedEvent squat =
+        Events.report(helper2Id, "squat-2", 10, Severity.LOW, "quality")
+            .eventId("revoke-helper-2")
+            .sign(rogueSigner);
+    SignedEvent revocation =
+        Events.revoke(helper2Id, "offboarded").eventId("revoke-helper-2").sign(sponsorSigner);
+    for (SignedEvent e : List.of(squat, revocation)) {
+      HttpResponse<String> posted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "/v1/events"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(AvroJson.toJson(e).toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+    }
+    JsonNode squatStatus = decided(http, helper2Id, "revoke-helper-2", squat);
+    JsonNode revokeStatus = decided(http, helper2Id, "revoke-helper-2", revocation);
+    assertThat(squatStatus.get("status").asText()).isEqualTo("accepted");
+    assertThat(revokeStatus.get("status").asText()).isEqualTo("accepted");
+    assertThat(revokeStatus.get("event_hash").asText())
+        .isEqualTo(Hex.encode(EventHashes.of(revocation)))
+        .isNotEqualTo(squatStatus.get("event_hash").asText());
+    assertThat(revokeStatus.get("ledger_seq").asLong())
+        .isNotEqualTo(squatStatus.get("ledger_seq").asLong());
+    assertThat(revokeStatus.get("others")).hasSize(1);
+    HttpResponse<String> agent =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "/v1/agents/" + helper2Id)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(new ObjectMapper().readTree(agent.body()).get("status").asText())
+        .isEqualTo("revoked");
+  }
+
+  /** Polls the status of {@code event} by its hash until the ledger has decided it. */
+  private static JsonNode decided(HttpClient http, String subject, String id, SignedEvent event)
+      throws Exception {
+    URI uri =
+        URI.create(
+            url
+                + "/v1/events/"
+                + subject
+                + "/"
+                + id
+                + "?event_hash="
+                + Hex.encode(EventHashes.of(event)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      JsonNode body =
+          new ObjectMapper()
+              .readTree(
+                  http.send(
+                          HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                      .body());
+      if (!body.path("status").asText().equals("pending") || System.nanoTime() > deadline) {
+        return body;
+      }
+      Thread.sleep(100);
+    }
   }
 }
