@@ -75,6 +75,13 @@ final class AuditCommands {
     List<String> adminKeys = List.of();
 
     @Option(
+        names = "--kafka-config",
+        description =
+            "Kafka client settings (security.protocol, sasl.*, ssl.*) as a properties file, for a"
+                + " secured cluster.")
+    Path kafkaConfig;
+
+    @Option(
         names = "--schema-registry-url",
         description = "Schema registry of a ledger that uses the Confluent wire format.")
     String registryUrl;
@@ -108,10 +115,10 @@ final class AuditCommands {
               ExitCodes.NOT_FOUND, "cannot read " + source.file + ": " + e.getMessage());
         }
       } else {
-        Brokers.requireReachable(source.bootstrap, 15);
+        Map<String, Object> kafka = Brokers.settings(source.bootstrap, kafkaConfig);
+        Brokers.requireReachable(kafka, 15);
         log =
-            new TopicLogReader(
-                    source.bootstrap, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl))
+            new TopicLogReader(kafka, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl))
                 .onProgress(n -> err.printf("read %,d records%n", n).flush())
                 .read();
       }
@@ -270,15 +277,23 @@ final class AuditCommands {
     Path out;
 
     @Option(
+        names = "--kafka-config",
+        description =
+            "Kafka client settings (security.protocol, sasl.*, ssl.*) as a properties file, for a"
+                + " secured cluster.")
+    Path kafkaConfig;
+
+    @Option(
         names = "--schema-registry-url",
         description = "Schema registry of a ledger that uses the Confluent wire format.")
     String registryUrl;
 
     @Override
     public Integer call() throws Exception {
-      Brokers.requireReachable(bootstrap, 15);
+      Map<String, Object> kafka = Brokers.settings(bootstrap, kafkaConfig);
+      Brokers.requireReachable(kafka, 15);
       AuditLog log =
-          new TopicLogReader(bootstrap, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl)).read();
+          new TopicLogReader(kafka, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl)).read();
       long lines = ExportFile.write(out, log, System.currentTimeMillis());
       spec.commandLine().getOut().printf("wrote %,d records to %s%n", lines, out);
       return ExitCodes.OK;

@@ -15,7 +15,8 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Builds a {@link LedgerConfig} from a properties file, then environment variables ({@code LEDGER_}
  * + the key in capitals with dots as underscores, e.g. {@code LEDGER_BOOTSTRAP_SERVERS}), then
- * explicit overrides. The only place that reads the environment.
+ * explicit overrides. Kafka client settings come as {@code kafka.<setting>} keys, or from the
+ * environment as {@code LEDGER_KAFKA_<SETTING>}. The only place that reads the environment.
  */
 final class ConfigLoader {
   static final String ENV_PREFIX = "LEDGER_";
@@ -43,6 +44,18 @@ final class ConfigLoader {
         values.put(key, value);
       }
     }
+    // Kafka client settings: LEDGER_KAFKA_SASL_JAAS_CONFIG is kafka.sasl.jaas.config.
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(ENV_PREFIX + "KAFKA_")) {
+            values.put(
+                LedgerConfig.KAFKA_CLIENT_PREFIX
+                    + name.substring(ENV_PREFIX.length() + 6)
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.'),
+                value);
+          }
+        });
     values.putAll(overrides);
     try {
       return new LedgerConfig(values);

@@ -42,7 +42,7 @@ final class NodeCommand implements Callable<Integer> {
       throw new CliException(ExitCodes.USAGE, LedgerConfig.LEDGER_KEY_FILE_CONFIG + " is required");
     }
     var ledgerKey = KeyOptions.read(Path.of(keyFile), "ledger");
-    Brokers.requireReachable(cfg.getString(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG), 15);
+    Brokers.requireReachable(cfg.kafkaClientSettings(), 15);
     CountDownLatch stop = new CountDownLatch(1);
     try (LedgerNode node = LedgerNode.start(cfg, ledgerKey)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

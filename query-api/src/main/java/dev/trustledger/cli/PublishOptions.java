@@ -9,7 +9,9 @@ import dev.trustledger.json.AvroJson;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.serde.SingleObjectFormat;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +29,13 @@ final class PublishOptions {
       names = "--bootstrap",
       description = "Publish straight to Kafka at these bootstrap servers instead of a node.")
   String bootstrap;
+
+  @Option(
+      names = "--kafka-config",
+      description =
+          "Kafka client settings (security.protocol, sasl.*, ssl.*) as a properties file, for a"
+              + " secured cluster (with --bootstrap).")
+  Path kafkaConfig;
 
   @Option(names = "--event-id", description = "Event id (default: a random UUID).")
   String eventId;
@@ -94,11 +103,10 @@ final class PublishOptions {
   }
 
   private int sendToKafka(SignedEvent event, PrintWriter out) {
-    Map<String, Object> overrides =
-        Map.of(
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutSeconds * 1000,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000 + 1000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutSeconds * 500);
+    Map<String, Object> overrides = new HashMap<>(Brokers.settings(bootstrap, kafkaConfig));
+    overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutSeconds * 1000);
+    overrides.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000 + 1000);
+    overrides.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutSeconds * 500);
     try (LedgerPublisher publisher =
         LedgerPublisher.create(
             bootstrap, SingleObjectFormat.of(SignedEvent.getClassSchema()), overrides)) {

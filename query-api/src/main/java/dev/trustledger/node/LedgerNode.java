@@ -75,7 +75,9 @@ public final class LedgerNode implements AutoCloseable {
         LedgerFormats.of(config.getString(LedgerConfig.SCHEMA_REGISTRY_URL_CONFIG));
     LedgerPublisher publisher =
         LedgerPublisher.create(
-            config.getString(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG), formats.events());
+            config.getString(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG),
+            formats.events(),
+            config.kafkaClientSettings());
     StoreLocator locator = () -> locate(streams, self);
     Gauge.builder("ledger.principals", runtime, r -> principals(r, locator))
         .description("Principals in the directory (on the node that holds it)")

@@ -153,6 +153,16 @@ class LedgerCommandIT {
     assertThat(
             PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("admin.key"))))
         .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)))
+        .isEqualTo("rwx------");
+    // A private key file others may read is refused, as ssh refuses one.
+    Path loose = dataDir.resolve("loose.key");
+    assertThat(ledger("keygen", "--kind", "agent", "--out", loose.toString()).exit()).isZero();
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    Run refused =
+        ledger("sign-message", "--key", loose.toString(), "--message", "hello");
+    assertThat(refused.exit()).isEqualTo(ExitCodes.ENVIRONMENT);
+    assertThat(refused.err()).contains("chmod 600 " + loose);
 
     String invoiceAgent = demoId("invoice-agent");
     Run status = ledger("status", invoiceAgent, "--url", url);

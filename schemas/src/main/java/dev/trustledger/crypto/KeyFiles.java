@@ -6,14 +6,19 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Ed25519 keys in the standard PEM files that {@code openssl pkey} reads and writes: PKCS#8 ({@code
  * PRIVATE KEY}, RFC 8410) for private keys and SubjectPublicKeyInfo ({@code PUBLIC KEY}) for public
- * keys. Private key files are created readable by their owner only (mode 0600).
+ * keys. Private key files are created readable by their owner only (mode 0600), in directories
+ * created for their owner only (0700); a private key file that its group or others may read is
+ * refused, as ssh refuses one.
  */
 public final class KeyFiles {
   /** DER of PKCS#8 v1 for Ed25519 up to the 32-byte seed (RFC 8410 section 7). */
@@ -59,9 +64,7 @@ public final class KeyFiles {
    */
   public static void writePrivateKey(Path file, Ed25519PrivateKey key) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
+    createOwnerOnlyDirectories(parent);
     if (Files.exists(file)) {
       throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite a key");
     }
@@ -77,14 +80,16 @@ public final class KeyFiles {
 
   /** Writes a public key file (world-readable is fine for public keys). */
   public static void writePublicKey(Path file, Ed25519PublicKey key) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
+    createOwnerOnlyDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, publicKeyPem(key), StandardCharsets.US_ASCII);
   }
 
+  /**
+   * Reads a private key file. On POSIX file systems a file that its group or others may read, write
+   * or run is refused with {@link KeyFilePermissionException}.
+   */
   public static Ed25519PrivateKey readPrivateKey(Path file) throws IOException {
+    requireOwnerOnly(file);
     try {
       return parsePrivateKey(Files.readString(file, StandardCharsets.US_ASCII));
     } catch (CryptoException e) {
@@ -97,6 +102,54 @@ public final class KeyFiles {
       return parsePublicKey(Files.readString(file, StandardCharsets.US_ASCII));
     } catch (CryptoException e) {
       throw new CryptoException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A private key file's group or others have access to it. */
+  public static final class KeyFilePermissionException extends IOException {
+    KeyFilePermissionException(String message) {
+      super(message);
+    }
+  }
+
+  private static void requireOwnerOnly(Path file) throws IOException {
+    Set<PosixFilePermission> mode;
+    try {
+      mode = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return; // not a POSIX file system: its ACLs are the operator's to set
+    }
+    Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission p : mode) {
+      if (!p.name().startsWith("OWNER_")) {
+        open.add(p);
+      }
+    }
+    if (!open.isEmpty()) {
+      throw new KeyFilePermissionException(
+          "private key file "
+              + file
+              + " has mode "
+              + PosixFilePermissions.toString(mode)
+              + ": it must not be accessible by group or others; run 'chmod 600 "
+              + file
+              + "'");
+    }
+  }
+
+  /** Creates the missing directories of {@code dir} with mode 0700 (on POSIX file systems). */
+  private static void createOwnerOnlyDirectories(Path dir) throws IOException {
+    if (dir == null || Files.isDirectory(dir)) {
+      return;
+    }
+    createOwnerOnlyDirectories(dir.getParent());
+    try {
+      Files.createDirectory(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      // created meanwhile
     }
   }
 

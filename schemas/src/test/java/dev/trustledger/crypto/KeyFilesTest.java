@@ -58,6 +58,34 @@ class KeyFilesTest {
   }
 
   @Test
+  void keyDirectoriesAreCreatedOwnerOnly() throws Exception {
+    KeyFiles.writePrivateKey(dir.resolve("a/b/sponsor.key"), key);
+    KeyFiles.writePublicKey(dir.resolve("c/sponsor.pub"), key.publicKey());
+    for (String d : new String[] {"a", "a/b", "c"}) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(d))))
+          .as(d)
+          .isEqualTo("rwx------");
+    }
+  }
+
+  @Test
+  void aKeyFileOthersMayReadIsRefusedWithTheFix() throws Exception {
+    Path file = dir.resolve("sponsor.key");
+    KeyFiles.writePrivateKey(file, key);
+    for (String mode :
+        new String[] {"rw-r--r--", "rw-r-----", "rw----r--", "rw-rw----", "rw-----w-"}) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+      assertThatThrownBy(() -> KeyFiles.readPrivateKey(file))
+          .as(mode)
+          .isInstanceOf(KeyFiles.KeyFilePermissionException.class)
+          .hasMessageContaining(mode)
+          .hasMessageContaining("chmod 600 " + file);
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+    assertThat(KeyFiles.readPrivateKey(file).publicKey()).isEqualTo(key.publicKey());
+  }
+
+  @Test
   void existingKeyFileIsNeverOverwritten() throws Exception {
     Path file = dir.resolve("sponsor.key");
     KeyFiles.writePrivateKey(file, key);

@@ -31,14 +31,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * input read had its chance to be decided before the outputs are read.
  */
 public final class TopicLogReader {
-  private final String bootstrapServers;
+  private final Map<String, Object> clientSettings;
   private final LedgerTopics topics;
   private final LedgerFormats formats;
   private LongConsumer progress = n -> {};
   private long read;
 
   public TopicLogReader(String bootstrapServers, LedgerTopics topics, LedgerFormats formats) {
-    this.bootstrapServers = bootstrapServers;
+    this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, formats);
+  }
+
+  /**
+   * A reader whose consumers take {@code clientSettings} (bootstrap servers, security) before the
+   * reader's own settings.
+   */
+  public TopicLogReader(
+      Map<String, Object> clientSettings, LedgerTopics topics, LedgerFormats formats) {
+    this.clientSettings = Map.copyOf(clientSettings);
     this.topics = topics;
     this.formats = formats;
   }
@@ -82,7 +91,7 @@ public final class TopicLogReader {
       WireFormat<T> format,
       BiConsumer<ConsumerRecord<byte[], byte[]>, Located<T>> sink) {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(clientSettings);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

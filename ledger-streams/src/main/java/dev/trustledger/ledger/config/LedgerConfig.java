@@ -51,6 +51,29 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String REPLICATION_FACTOR_CONFIG = "topics.replication.factor";
   public static final String MIN_INSYNC_REPLICAS_CONFIG = "topics.min.insync.replicas";
   public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+
+  /** Prefix of settings passed to every Kafka client (security, TLS, SASL, timeouts). */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.";
+
+  /**
+   * Client settings the ledger's guarantees rest on; {@code kafka.<one of these>} is refused rather
+   * than silently overridden or obeyed.
+   */
+  public static final Set<String> LEDGER_OWNED_CLIENT_SETTINGS =
+      Set.of(
+          "bootstrap.servers",
+          "application.id",
+          "processing.guarantee",
+          "acks",
+          "enable.idempotence",
+          "isolation.level",
+          "transactional.id",
+          "key.serializer",
+          "value.serializer",
+          "key.deserializer",
+          "value.deserializer",
+          "enable.auto.commit");
+
   public static final String HTTP_HOST_CONFIG = "http.host";
   public static final String HTTP_PORT_CONFIG = "http.port";
   public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
@@ -345,6 +368,25 @@ public final class LedgerConfig extends AbstractConfig {
       }
     }
     this.adminKeys = Map.copyOf(admins);
+    for (String key : originalsWithPrefix(KAFKA_CLIENT_PREFIX).keySet()) {
+      if (LEDGER_OWNED_CLIENT_SETTINGS.contains(key)) {
+        throw new ConfigException(
+            KAFKA_CLIENT_PREFIX + key,
+            originals().get(KAFKA_CLIENT_PREFIX + key),
+            "is the ledger's to set (bootstrap.servers is a key of its own)");
+      }
+    }
+  }
+
+  /**
+   * Settings for every Kafka client of the node (Streams, its producers, consumers and admin, the
+   * publisher): each {@code kafka.<setting>} key without its prefix, e.g. {@code
+   * kafka.security.protocol=SASL_SSL}, then {@code bootstrap.servers}.
+   */
+  public Map<String, Object> kafkaClientSettings() {
+    Map<String, Object> out = new LinkedHashMap<>(originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+    out.put("bootstrap.servers", getString(BOOTSTRAP_SERVERS_CONFIG));
+    return out;
   }
 
   /** Admin keys by admin id. */

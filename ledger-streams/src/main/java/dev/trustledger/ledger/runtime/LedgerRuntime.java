@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -151,11 +150,7 @@ public final class LedgerRuntime implements AutoCloseable {
       UnaryOperator<LedgerStep> step)
       throws Exception {
     LedgerTopics topics = LedgerTopics.DEFAULT;
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getString(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+    try (Admin admin = Admin.create(config.kafkaClientSettings())) {
       TopicSetup.ensure(admin, topics, config);
     }
     LedgerFormats formats =

@@ -156,9 +156,13 @@ public final class LedgerTopology {
     return builder.build();
   }
 
-  /** Kafka Streams settings of a ledger node: exactly-once v2 and the configured resources. */
+  /**
+   * Kafka Streams settings of a ledger node: the configured client settings ({@code kafka.*}), then
+   * exactly-once v2 and the configured resources.
+   */
   public static Properties streamsProperties(LedgerConfig config) {
     Properties props = new Properties();
+    props.putAll(config.kafkaClientSettings());
     props.put(
         StreamsConfig.APPLICATION_ID_CONFIG, config.getString(LedgerConfig.APPLICATION_ID_CONFIG));
     props.put(

@@ -103,4 +103,39 @@ class LedgerConfigTest {
             Parameters.problem(LedgerParameters.newBuilder(p).setCheckpointIntervalMs(1).build()))
         .isPresent();
   }
+
+  @Test
+  void kafkaPrefixedSettingsReachEveryClientAndStreams() {
+    LedgerConfig c =
+        config(
+            Map.of(
+                LedgerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "k1:9093",
+                "kafka.security.protocol",
+                "SASL_SSL",
+                "kafka.sasl.mechanism",
+                "SCRAM-SHA-512",
+                "kafka.ssl.truststore.location",
+                "/etc/kafka/ca.p12"));
+    assertThat(c.kafkaClientSettings())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("ssl.truststore.location", "/etc/kafka/ca.p12")
+        .containsEntry("bootstrap.servers", "k1:9093")
+        .doesNotContainKey("kafka.security.protocol");
+    var streams = dev.trustledger.ledger.topology.LedgerTopology.streamsProperties(c);
+    assertThat(streams).containsEntry("security.protocol", "SASL_SSL");
+    assertThat(streams).containsEntry("processing.guarantee", "exactly_once_v2");
+  }
+
+  @Test
+  void settingsTheLedgersGuaranteesRestOnCannotBeOverridden() {
+    for (String key :
+        new String[] {"acks", "processing.guarantee", "isolation.level", "bootstrap.servers"}) {
+      assertThatThrownBy(() -> config(Map.of("kafka." + key, "x")))
+          .as(key)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("kafka." + key);
+    }
+  }
 }
