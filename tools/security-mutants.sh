@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Removes each security check of the ledger once, runs the schemas and ledger-streams unit tests,
-# and shows
+# Removes each security check once, runs the unit tests of the modules that hold it, and shows
 # which tests go red; then puts the check back. A check whose removal leaves every test green has
 # no test. See docs/decisions.md ("Every security check has a test that fails without it").
 #
@@ -11,25 +10,48 @@ cd "$(dirname "$0")/.."
 V=ledger-streams/src/main/java/dev/trustledger/ledger/verify/EventVerifier.java
 S=ledger-streams/src/main/java/dev/trustledger/ledger/sequencer/Sequencer.java
 R=ledger-streams/src/main/java/dev/trustledger/ledger/sequencer/Rules.java
+D=ledger-streams/src/main/java/dev/trustledger/ledger/sequencer/DecisionKeys.java
 K=schemas/src/main/java/dev/trustledger/topic/KeyRecords.java
+U=ledger-streams/src/main/java/dev/trustledger/ledger/topology/KeysUpdater.java
 M=ledger-streams/src/main/java/dev/trustledger/ledger/topology/AuthenticatedSerde.java
+B=schemas/src/main/java/dev/trustledger/trust/ReportBounds.java
+F=schemas/src/main/java/dev/trustledger/crypto/KeyFiles.java
+A=query-api/src/main/java/dev/trustledger/api/ApiApp.java
+L=query-api/src/main/java/dev/trustledger/api/LedgerApi.java
+G=query-api/src/main/java/dev/trustledger/api/BodyGate.java
+H=query-api/src/main/java/dev/trustledger/api/HeaderDeadline.java
 
-# name | file | the check as written | the check removed
+# Which tests run: "ledger" = the schemas and ledger-streams unit tests; "api" = the query API's.
+LEDGER_TESTS=(-pl schemas,ledger-streams test)
+API_TESTS=(-pl query-api -am test "-Dtest=dev.trustledger.api.**" -Dsurefire.failIfNoSpecifiedTests=false)
+
+# name | tests | file | the check as written | the check removed
 MUTANTS=(
-  "signature|$V|if (!EventSignatures.signatureValid(event, signingBytes, signer)) {|if (false) {"
-  "sequencer-signature|$S|return verifier.verify(in.event(), key);|return Optional.empty();"
-  "proof-of-possession|$V|if (!EventSignatures.popValid(event, signingBytes, newKey)) {|if (false) {"
-  "id-key-match|$V|if (!expected.equals(event.getSubjectId())) {|if (false) {"
-  "replay-window-stale|$R|if (issuedAt < t - params.replayWindowMs()) {|if (false) {"
-  "replay-window-future|$R|if (issuedAt > t + params.futureSkewMs()) {|if (false) {"
-  "key-record-signature|$K|if (!ledgerKey.verify(signingBytes(unsigned), Buffers.toArray(record.getSignature()))) {|if (false) {"
-  "key-record-id|$K|if (key != null && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), key)) {|if (false) {"
-  "sequencer-mac|$M|if (!MessageDigest.isEqual(mac, hmac(key, body))) {|if (false) {"
+  "signature|ledger|$V|if (!EventSignatures.signatureValid(event, signingBytes, signer)) {|if (false) {"
+  "sequencer-signature|ledger|$S|return verifier.verify(in.event(), key);|return Optional.empty();"
+  "proof-of-possession|ledger|$V|if (!EventSignatures.popValid(event, signingBytes, newKey)) {|if (false) {"
+  "id-key-match|ledger|$V|if (!expected.equals(event.getSubjectId())) {|if (false) {"
+  "replay-window-stale|ledger|$R|if (issuedAt < t - params.replayWindowMs()) {|if (false) {"
+  "replay-window-future|ledger|$R|if (issuedAt > t + params.futureSkewMs()) {|if (false) {"
+  "ids-belong-to-signers|ledger|$D|return acceptedPrefix(subjectId, eventId) + signerId;|return acceptedPrefix(subjectId, eventId);"
+  "key-record-signature|ledger|$K|if (!ledgerKey.verify(signingBytes(unsigned), Buffers.toArray(record.getSignature()))) {|if (false) {"
+  "key-record-id|ledger|$K|if (key != null && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), key)) {|if (false) {"
+  "key-record-replay|ledger|$U|if (key.getLedgerSeq() < inForce) {|if (false) {"
+  "sequencer-mac|ledger|$M|if (!MessageDigest.isEqual(mac, hmac(key, body))) {|if (false) {"
+  "diminishing-reports|ledger|$B|double diminish = 1 / (1 + count);|double diminish = 1;"
+  "tree-evidence-cap|ledger|$B|double scale = added <= 0 ? 1 : Math.min(1, room / added);|double scale = 1;"
+  "key-file-mode|ledger|$F|if (!open.isEmpty()) {|if (false) {"
+  "read-token|api|$A|if (!MessageDigest.isEqual(|if (false && !MessageDigest.isEqual("
+  "early-413|api|$A|if (length > options.maxBodyBytes()) {|if (false) {"
+  "strict-json|api|$L|.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)|.disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)"
+  "min-trust-range|api|$L|!min.canConvertToInt()|false"
+  "body-readers|api|$G|if (!permits.tryAcquire()) {|if (!permits.tryAcquire() && false) {"
+  "header-deadline|api|$H|http.getEndPoint().close();|;"
 )
 
 status=0
 for m in "${MUTANTS[@]}"; do
-  IFS='|' read -r name file check removed <<<"$m"
+  IFS='|' read -r name tests file check removed <<<"$m"
   if [ $# -gt 0 ] && [ "$1" != "$name" ]; then continue; fi
   cp "$file" "$file.orig"
   python3 - "$file" "$check" "$removed" <<'PY'
@@ -41,7 +63,8 @@ if old not in text:
 open(path, "w").write(text.replace(old, new, 1))
 PY
   log=$(mktemp)
-  ./mvnw -q -B -ntp -pl schemas,ledger-streams test -Dspotless.apply.skip=true -Dspotless.check.skip=true >"$log" 2>&1
+  if [ "$tests" = api ]; then args=("${API_TESTS[@]}"); else args=("${LEDGER_TESTS[@]}"); fi
+  ./mvnw -q -B -ntp "${args[@]}" -Dspotless.apply.skip=true -Dspotless.check.skip=true >"$log" 2>&1
   result=$?
   mv "$file.orig" "$file"
   red=$(grep -oE '^\[ERROR\]   [A-Za-z]+Test\.[A-Za-z]+' "$log" | sed 's/^\[ERROR\]   //' | sort -u)

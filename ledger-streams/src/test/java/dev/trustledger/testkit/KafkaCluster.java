@@ -52,11 +52,21 @@ import org.testcontainers.utility.DockerImageName;
  * topics replicated {@code min(brokers, 3)} times with {@code min.isr = max(1, rf - 1)}, few
  * internal-topic partitions, and no initial rebalance delay. {@code log.message.timestamp.type} is
  * left at its default (CreateTime); topics may set {@code message.timestamp.type=LogAppendTime}.
+ *
+ * <p>{@link #startSecured} starts a cluster whose clients must log in (SASL/PLAIN) and are
+ * authorized by ACLs ({@code StandardAuthorizer}); {@link #clientSettings(String)} gives a user's
+ * client settings.
  */
 public final class KafkaCluster implements AutoCloseable {
 
   public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
   public static final String MODE_PROPERTY = "trustledger.kafka.mode";
+
+  /**
+   * The super user of a cluster from {@link #startSecured}: the brokers log in as it to each other,
+   * and tests use it to create ACLs.
+   */
+  public static final String SUPER_USER = "admin";
 
   private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
   private static final String BROKER_LISTENER = "EXTERNAL";
@@ -69,6 +79,7 @@ public final class KafkaCluster implements AutoCloseable {
   private final AutoCloseable backend;
   private final Path dataDirectory;
   private final Thread shutdownHook;
+  private final Map<String, String> users;
   private boolean closed;
 
   private KafkaCluster(
@@ -76,11 +87,13 @@ public final class KafkaCluster implements AutoCloseable {
       int brokers,
       String bootstrapServers,
       Path dataDirectory,
+      Map<String, String> users,
       AutoCloseable backend) {
     this.mode = mode;
     this.brokers = brokers;
     this.bootstrapServers = bootstrapServers;
     this.dataDirectory = dataDirectory;
+    this.users = Map.copyOf(users);
     this.backend = backend;
     // Safety net for a test that forgets close(): stop brokers and delete their files at exit.
     this.shutdownHook = new Thread(this::closeQuietly, "kafka-cluster-shutdown-" + mode);
@@ -105,7 +118,9 @@ public final class KafkaCluster implements AutoCloseable {
     String mode = chooseMode();
     long t0 = System.nanoTime();
     KafkaCluster cluster =
-        mode.equals("docker") ? startDocker(brokers, config) : startEmbedded(brokers, config);
+        mode.equals("docker")
+            ? startDocker(brokers, config)
+            : startEmbedded(brokers, config, Map.of());
     log.info(
         "Kafka cluster ({}, {} broker(s)) ready at {} in {} ms",
         mode,
@@ -113,6 +128,123 @@ public final class KafkaCluster implements AutoCloseable {
         cluster.bootstrapServers,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return cluster;
+  }
+
+  /**
+   * Starts a cluster of {@code brokers} brokers whose clients must log in and are authorized by
+   * ACLs, and waits until every broker is ready. Always runs in this JVM ({@link
+   * KafkaClusterTestKit}), whatever {@value #MODE_PROPERTY} says: the Docker implementation has no
+   * secured mode.
+   *
+   * <ul>
+   *   <li>The broker listener (the one in {@link #bootstrapServers()}) is {@code SASL_PLAINTEXT}
+   *       with mechanism PLAIN; {@code users} maps each user name to its password and must contain
+   *       {@link #SUPER_USER}, whose login the brokers also use between themselves.
+   *   <li>{@code StandardAuthorizer} with no ACLs: only the super users may do anything until a
+   *       test grants more (Admin {@code createAcls} as {@link #SUPER_USER}).
+   *   <li>The controller listener stays {@code PLAINTEXT}, so brokers reach the controller as
+   *       {@code User:ANONYMOUS}; that principal must be a super user or the controller refuses
+   *       their registration and heartbeats (CLUSTER_ACTION). Only the brokers know that listener's
+   *       port: {@link #bootstrapServers()} never names it.
+   * </ul>
+   *
+   * @param users user name to password; no quotes, backslashes, spaces, ';' or '=' in either
+   */
+  public static KafkaCluster startSecured(int brokers, Map<String, String> users) {
+    if (brokers < 1) {
+      throw new IllegalArgumentException("brokers must be >= 1, was " + brokers);
+    }
+    if (!users.containsKey(SUPER_USER)) {
+      throw new IllegalArgumentException("users must contain the super user " + SUPER_USER);
+    }
+    for (Map.Entry<String, String> user : users.entrySet()) {
+      if ((user.getKey() + user.getValue()).matches(".*[\\\\\"\\s;=].*")) {
+        throw new IllegalArgumentException("unquotable user or password: " + user.getKey());
+      }
+    }
+    Map<String, String> config = brokerConfig(brokers);
+    config.putAll(securedBrokerConfig(users));
+    long t0 = System.nanoTime();
+    KafkaCluster cluster = startEmbedded(brokers, config, users);
+    log.info(
+        "Secured Kafka cluster (embedded, {} broker(s)) ready at {} in {} ms",
+        brokers,
+        cluster.bootstrapServers,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return cluster;
+  }
+
+  /**
+   * Broker settings of {@link #startSecured}: SASL/PLAIN on the broker listener, PLAINTEXT on the
+   * controller listener, ACLs enforced. The test kit only fills in {@code
+   * listener.security.protocol.map} and the listener names when they are absent, so these win.
+   */
+  static Map<String, String> securedBrokerConfig(Map<String, String> users) {
+    StringBuilder jaas =
+        new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+            .append(" username=\"")
+            .append(SUPER_USER)
+            .append("\" password=\"")
+            .append(users.get(SUPER_USER))
+            .append('"');
+    new TreeMap<>(users)
+        .forEach(
+            (user, password) ->
+                jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+    jaas.append(';');
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put(
+        "listener.security.protocol.map",
+        BROKER_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    c.put("inter.broker.listener.name", BROKER_LISTENER);
+    c.put("sasl.enabled.mechanisms", "PLAIN");
+    c.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    // Listener-scoped: the login of this broker (for inter-broker traffic) and the users it knows.
+    c.put(
+        "listener.name." + BROKER_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+        jaas.toString());
+    c.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    c.put("allow.everyone.if.no.acl.found", "false");
+    // ANONYMOUS: the principal of every connection on the PLAINTEXT controller listener, i.e. the
+    // brokers registering and heartbeating with the controller.
+    c.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
+    return c;
+  }
+
+  /**
+   * Client settings that log in to this cluster as {@code user}: {@code bootstrap.servers} plus,
+   * for a cluster from {@link #startSecured}, {@link #saslPlain}. For a cluster from {@link
+   * #start}, {@code user} is ignored.
+   */
+  public Map<String, Object> clientSettings(String user) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    if (!users.isEmpty()) {
+      String password = users.get(user);
+      if (password == null) {
+        throw new IllegalArgumentException("no such user: " + user);
+      }
+      out.putAll(saslPlain(user, password));
+    }
+    return out;
+  }
+
+  /**
+   * The security settings of a SASL/PLAIN client ({@code security.protocol}, {@code
+   * sasl.mechanism}, {@code sasl.jaas.config}), without {@code bootstrap.servers}.
+   */
+  public static Map<String, Object> saslPlain(String user, String password) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("security.protocol", "SASL_PLAINTEXT");
+    out.put("sasl.mechanism", "PLAIN");
+    out.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + user
+            + "\" password=\""
+            + password
+            + "\";");
+    return out;
   }
 
   /** Comma-separated {@code host:port} list for {@code bootstrap.servers}. */
@@ -210,7 +342,8 @@ public final class KafkaCluster implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // In-JVM implementation: org.apache.kafka.common.test.KafkaClusterTestKit
 
-  private static KafkaCluster startEmbedded(int brokers, Map<String, String> config) {
+  private static KafkaCluster startEmbedded(
+      int brokers, Map<String, String> config, Map<String, String> users) {
     Path baseDir;
     try {
       baseDir = Files.createTempDirectory("trustledger-kafka-");
@@ -257,6 +390,7 @@ public final class KafkaCluster implements AutoCloseable {
           brokers,
           bootstrap,
           baseDir,
+          users,
           () -> {
             try {
               started.close();
@@ -330,7 +464,7 @@ public final class KafkaCluster implements AutoCloseable {
               .collect(Collectors.joining(","));
       awaitBrokers(bootstrap, brokers);
       return new KafkaCluster(
-          "docker", brokers, bootstrap, null, () -> stopContainers(containers, network));
+          "docker", brokers, bootstrap, null, Map.of(), () -> stopContainers(containers, network));
     } catch (RuntimeException | Error e) {
       stopContainers(containers, network);
       throw new IllegalStateException("Failed to start Kafka containers", e);

@@ -9,6 +9,7 @@ import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.runtime.LedgerRuntime;
+import dev.trustledger.ledger.store.SignerKeyValues;
 import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.topic.LedgerFormats;
@@ -142,7 +143,7 @@ public final class LedgerNode implements AutoCloseable {
           streams.store(
               StoreQueryParameters.fromNameAndType(
                   StoreNames.SIGNER_KEYS, QueryableStoreTypes.<String, byte[]>keyValueStore()));
-      byte[] key = store.get(id);
+      byte[] key = SignerKeyValues.key(store.get(id));
       if (key != null) {
         return Optional.of(key);
       }

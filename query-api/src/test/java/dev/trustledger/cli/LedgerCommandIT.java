@@ -427,6 +427,24 @@ class LedgerCommandIT {
     assertThat(offline.exit()).as(offline.out()).isZero();
     assertThat(offline.out()).contains("\"ok\" : true");
 
+    // No private key appears in anything the node or the CLI printed.
+    List<String> secrets = new ArrayList<>();
+    for (Path key : List.of(keys.resolve("admin.key"), keys.resolve("ledger.key"), agentKey)) {
+      String pem = Files.readString(key);
+      secrets.add(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+      secrets.add(
+          dev.trustledger.encoding.Base64Url.encode(
+              dev.trustledger.crypto.KeyFiles.readPrivateKey(key).seed()));
+    }
+    String printed;
+    synchronized (devOutput) {
+      printed = String.join("\n", devOutput) + keygen.out() + keygen.err();
+    }
+    assertThat(printed).doesNotContain("PRIVATE KEY");
+    for (String secret : secrets) {
+      assertThat(printed).doesNotContain(secret);
+    }
+
     // Stop with SIGTERM (what Ctrl-C sends to the JVM), start again on the same data: nothing lost.
     dev.destroy();
     assertThat(dev.waitFor(60, TimeUnit.SECONDS)).isTrue();

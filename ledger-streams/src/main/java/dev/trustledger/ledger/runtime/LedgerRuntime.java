@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -79,14 +80,23 @@ public final class LedgerRuntime implements AutoCloseable {
   }
 
   /**
-   * A stream thread failed. A configuration that contradicts the log stops the node; anything else
-   * replaces the thread, whose tasks resume from their last commit (nothing is lost), unless it
-   * keeps failing.
+   * A stream thread failed. A configuration that contradicts the log, or a Kafka authorization
+   * failure (a missing ACL), stops the node; anything else replaces the thread, whose tasks resume
+   * from their last commit (nothing is lost), unless it keeps failing.
    */
   private synchronized StreamThreadExceptionResponse onFailure(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof LedgerConfigurationException config) {
         fatal = config.getMessage();
+        LOG.error("stopping: {}", fatal);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      if (c instanceof AuthorizationException denied) {
+        // A missing ACL does not heal by retrying: say which grant is missing and stop.
+        fatal =
+            "Kafka refused the node's principal: "
+                + denied.getMessage()
+                + " (the ACLs a node needs are in docs/security.md, section 4)";
         LOG.error("stopping: {}", fatal);
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
       }

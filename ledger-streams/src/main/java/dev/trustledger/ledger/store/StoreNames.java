@@ -17,7 +17,10 @@ public final class StoreNames {
   /** Decision key ({@code DecisionKeys}) -> Decision, windowed by ledger time. */
   public static final String DECISIONS = "decisions";
 
-  /** Global, from ledger.keys: principal id -> raw public key, for the verify stage. */
+  /**
+   * Global, from ledger.keys: principal id -> ledger_seq and raw public key ({@link
+   * SignerKeyValues}), for the verify stage.
+   */
   public static final String SIGNER_KEYS = "signer-keys";
 
   /** Global, from ledger.entries: {@code <subject id>:<seq as 16 hex digits>} -> LedgerEntry. */

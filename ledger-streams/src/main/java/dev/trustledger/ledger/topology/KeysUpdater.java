@@ -3,6 +3,7 @@ package dev.trustledger.ledger.topology;
 import dev.trustledger.avro.KeyRecord;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.encoding.Buffers;
+import dev.trustledger.ledger.store.SignerKeyValues;
 import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.serde.SerdeException;
 import dev.trustledger.serde.WireFormat;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the global signer-key store equal to what the ledger published on {@code ledger.keys}: a
- * record counts only when the ledger's key signed it, its record key is its principal id, and that
- * id derives from the key it names. Anything else is refused, logged and counted.
+ * record counts only when the ledger's key signed it, its record key is its principal id, that id
+ * derives from the key it names, and it is not older than the record in force for the principal (a
+ * replay). Anything else is refused, logged and counted.
  */
 final class KeysUpdater implements Processor<String, byte[], Void, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(KeysUpdater.class);
@@ -55,6 +57,18 @@ final class KeysUpdater implements Processor<String, byte[], Void, Void> {
     } catch (SerdeException e) {
       problem = Optional.of("it does not decode: " + e.getMessage());
     }
+    if (problem.isEmpty()) {
+      long inForce = SignerKeyValues.ledgerSeq(store.get(key.getPrincipalId()));
+      if (key.getLedgerSeq() < inForce) {
+        problem =
+            Optional.of(
+                "it is older (ledger_seq "
+                    + key.getLedgerSeq()
+                    + ") than the record in force (ledger_seq "
+                    + inForce
+                    + ")");
+      }
+    }
     if (problem.isPresent()) {
       metrics.refusedKeyRecord();
       LOG.warn(
@@ -64,10 +78,8 @@ final class KeysUpdater implements Processor<String, byte[], Void, Void> {
           problem.get());
       return;
     }
-    if (key.getPublicKey() == null) {
-      store.delete(key.getPrincipalId());
-    } else {
-      store.put(key.getPrincipalId(), Buffers.toArray(key.getPublicKey()));
-    }
+    store.put(
+        key.getPrincipalId(),
+        SignerKeyValues.of(key.getLedgerSeq(), Buffers.toArray(key.getPublicKey())));
   }
 }

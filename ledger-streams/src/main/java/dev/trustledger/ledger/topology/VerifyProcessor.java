@@ -5,6 +5,7 @@ import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.ledger.avro.SequencerInput;
 import dev.trustledger.ledger.avro.Verdict;
+import dev.trustledger.ledger.store.SignerKeyValues;
 import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.ledger.verify.Rejected;
@@ -58,7 +59,7 @@ final class VerifyProcessor implements Processor<String, byte[], String, Sequenc
     try {
       SignedEvent event = format.decode(metadata.topic(), record.value());
       out.setEvent(event);
-      byte[] key = signerKeys.get(event.getSignerId());
+      byte[] key = SignerKeyValues.key(signerKeys.get(event.getSignerId()));
       if (key != null) {
         long start = System.nanoTime();
         Optional<Rejected> rejected = verifier.verify(event, key);

@@ -305,6 +305,7 @@ class StepTest {
         TrustModel.evaluate(
                 Evidence.of(ledger.principal(agentId("sibling")).getTrust()), t + 20, params)
             .score();
+    System.out.printf("griefing: effective score %d before, %d after 20 reports%n", before, after);
     assertThat(after).isGreaterThanOrEqualTo(50).isLessThan(before);
     // The weights the bounds allowed are the ones recorded: the auditor recomputes them.
     LedgerEntry last = ledger.entries.get(ledger.entries.size() - 1);

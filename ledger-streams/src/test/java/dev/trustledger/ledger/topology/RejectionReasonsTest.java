@@ -20,6 +20,8 @@ import dev.trustledger.event.SigningBytes;
 import dev.trustledger.ledger.audit.Problem;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.sequencer.Input;
+import dev.trustledger.ledger.store.SignerKeyValues;
+import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.ledger.testkit.Cast;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.serde.SingleObjectFormat;
@@ -132,6 +134,21 @@ class RejectionReasonsTest {
     Rejection r = expect(RejectionReason.BAD_SIGNATURE);
     assertThat(r.getDetail()).contains(agentId("peer"));
     assertThat(ledger.inputEntries()).hasSize(3);
+  }
+
+  @Test
+  void aReplayedOlderKeyRecordIsRefused() {
+    // The ledger took peer's key away (a newer record); a replay of the ledger's own older record
+    // that gave peer its key must not bring the key back into the verify stage's store.
+    var store = ledger.driver().<String, byte[]>getKeyValueStore(StoreNames.SIGNER_KEYS);
+    ledger.writeKeyRecord(
+        KeyRecords.sign(agentId("peer"), null, 1_000_000, LedgerDriver.LEDGER_KEY), T + 5);
+    assertThat(SignerKeyValues.key(store.get(agentId("peer")))).isNull();
+    ledger.writeKeyRecord(
+        KeyRecords.sign(agentId("peer"), key("peer").publicKey().raw(), 3, LedgerDriver.LEDGER_KEY),
+        T + 6);
+    assertThat(SignerKeyValues.key(store.get(agentId("peer")))).isNull();
+    assertThat(SignerKeyValues.ledgerSeq(store.get(agentId("peer")))).isEqualTo(1_000_000);
   }
 
   @Test
