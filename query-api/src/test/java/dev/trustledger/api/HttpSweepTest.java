@@ -62,6 +62,7 @@ class HttpSweepTest {
           Map.entry("limit=999999", 400));
 
   private static Javalin app;
+  private static PrometheusMeterRegistry metrics;
   private static int port;
 
   @BeforeAll
@@ -70,7 +71,7 @@ class HttpSweepTest {
         ApiRoutesTest.start(
             ApiRoutesTest.populated(),
             new ApiOptions(16 * 1024, "", List.of()),
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     port = app.port();
   }
 
@@ -317,6 +318,20 @@ class HttpSweepTest {
     }
     Answer health = send(get("healthz", "/healthz").request());
     assertThat(health.status()).isEqualTo(200);
+  }
+
+  @Test
+  void madeUpMethodsAndPathsDoNotGrowTheMetrics() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      send(method("M" + i, "/x" + i).request());
+    }
+    var timers = metrics.find("ledger.http.requests").timers();
+    assertThat(timers.stream().map(t -> t.getId().getTag("method")).distinct())
+        .doesNotContain("M1")
+        .contains("other");
+    assertThat(timers.stream().map(t -> t.getId().getTag("route")).distinct())
+        .doesNotContain("/x1");
+    assertThat(timers).hasSizeLessThan(60);
   }
 
   @Test

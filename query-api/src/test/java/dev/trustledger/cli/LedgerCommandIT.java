@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.Severity;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.crypto.KeyFiles;
+import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.encoding.Hex;
 import dev.trustledger.event.EventHashes;
 import dev.trustledger.event.Events;
@@ -159,8 +161,7 @@ class LedgerCommandIT {
     Path loose = dataDir.resolve("loose.key");
     assertThat(ledger("keygen", "--kind", "agent", "--out", loose.toString()).exit()).isZero();
     Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
-    Run refused =
-        ledger("sign-message", "--key", loose.toString(), "--message", "hello");
+    Run refused = ledger("sign-message", "--key", loose.toString(), "--message", "hello");
     assertThat(refused.exit()).isEqualTo(ExitCodes.ENVIRONMENT);
     assertThat(refused.err()).contains("chmod 600 " + loose);
 
@@ -432,9 +433,7 @@ class LedgerCommandIT {
     for (Path key : List.of(keys.resolve("admin.key"), keys.resolve("ledger.key"), agentKey)) {
       String pem = Files.readString(key);
       secrets.add(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
-      secrets.add(
-          dev.trustledger.encoding.Base64Url.encode(
-              dev.trustledger.crypto.KeyFiles.readPrivateKey(key).seed()));
+      secrets.add(Base64Url.encode(KeyFiles.readPrivateKey(key).seed()));
     }
     String printed;
     synchronized (devOutput) {
