@@ -184,6 +184,13 @@ class NodeIT {
     assertThat(get("/v1/agents/" + helper.getSubjectId()).body().get("status").asText())
         .isEqualTo("revoked");
 
+    // Entries are served from each node's index of ledger.entries, a few ms behind the decision.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                get("/v1/agents/" + helper.getSubjectId() + "/entries").body().get("entries").size()
+                    == 2);
     Reply entries = get("/v1/agents/" + helper.getSubjectId() + "/entries");
     assertThat(entries.body().get("entries")).hasSize(2);
     assertThat(entries.body().get("entries").get(1).get("event").get("type").asText())
