@@ -89,13 +89,18 @@ def main(path):
     assert unhashed.hex() == ex["unhashed_entry_avro"], "UnhashedLedgerEntry encoding differs"
     entry_hash = hashlib.sha256(b"trustledger/v1/entry\n" + unhashed).digest()
     assert entry_hash.hex() == ex["entry_hash"]
-    log1 = hashlib.sha256(b"trustledger/v1/log\n" + bytes(32) + entry_hash).digest()
-    assert log1.hex() == ex["log_hash_1"]
+    # The entry's Avro binary is the UnhashedLedgerEntry followed by entry_hash as Avro bytes.
+    entry_avro = unhashed + avro_bytes(entry_hash)
+    assert entry_avro.hex() == ex["entry_avro"]
+    leaf = hashlib.sha256(b"\x00" + entry_avro).digest()
+    assert leaf.hex() == ex["leaf_hash"]
+    root1 = leaf  # a tree of one leaf
+    assert root1.hex() == ex["root_1"]
 
     name = ex["note_key_name"]
     key_id = hashlib.sha256(name.encode() + b"\n" + b"\x01" + ledger_pk).digest()[:4]
     assert key_id.hex() == ex["note_key_id"]
-    body = "%s/partition/0\n1\n%s\n" % (name, base64.b64encode(log1).decode())
+    body = "%s\n1\n%s\n" % (name, base64.b64encode(root1).decode())
     note = ex["checkpoint_note"]
     assert note.startswith(body + "\n")
     line = note[len(body) + 1 :]

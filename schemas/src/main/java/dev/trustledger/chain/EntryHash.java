@@ -35,6 +35,37 @@ public final class EntryHash {
 
   /** {@code entry} with its entry_hash computed. */
   public static LedgerEntry seal(UnhashedLedgerEntry entry) {
+    return sealed(entry).entry();
+  }
+
+  /**
+   * An entry and its canonical bytes: the Avro binary of the {@link LedgerEntry}, which is the leaf
+   * data of the ledger's Merkle tree.
+   */
+  public record Sealed(LedgerEntry entry, byte[] leafData) {}
+
+  /**
+   * {@code entry} with its entry_hash computed, and its canonical bytes, encoded once: a
+   * LedgerEntry encodes as its UnhashedLedgerEntry followed by the entry_hash as Avro bytes (length
+   * 32, zig-zag 0x40, then the hash).
+   */
+  public static Sealed sealed(UnhashedLedgerEntry entry) {
+    byte[] unhashed = AvroBinary.encode(entry);
+    byte[] hash = Sha256.hash(Domain.ENTRY, unhashed);
+    byte[] leaf = new byte[unhashed.length + 1 + hash.length];
+    System.arraycopy(unhashed, 0, leaf, 0, unhashed.length);
+    leaf[unhashed.length] = (byte) (2 * Sha256.LENGTH);
+    System.arraycopy(hash, 0, leaf, unhashed.length + 1, hash.length);
+    LedgerEntry sealed = withHash(entry, hash);
+    return new Sealed(sealed, leaf);
+  }
+
+  /** The canonical bytes of {@code entry}: its Avro binary, the leaf data of the Merkle tree. */
+  public static byte[] leafData(LedgerEntry entry) {
+    return AvroBinary.encode(entry);
+  }
+
+  private static LedgerEntry withHash(UnhashedLedgerEntry entry, byte[] hash) {
     return LedgerEntry.newBuilder()
         .setSubjectId(entry.getSubjectId())
         .setSeq(entry.getSeq())
@@ -43,7 +74,7 @@ public final class EntryHash {
         .setLedgerSeq(entry.getLedgerSeq())
         .setEvent(entry.getEvent())
         .setFacts(entry.getFacts())
-        .setEntryHash(ByteBuffer.wrap(compute(entry)))
+        .setEntryHash(ByteBuffer.wrap(hash))
         .build();
   }
 

@@ -1,5 +1,5 @@
 /**
- * The per-subject entry hash chain and the per-partition running log hash (docs/spec.md sections 5
- * and 9).
+ * The per-subject entry hash chain, and an entry's bytes as a leaf of the ledger's Merkle tree
+ * (docs/spec.md sections 5 and 9).
  */
 package dev.trustledger.chain;

@@ -6,13 +6,14 @@ import java.util.Base64;
 
 /**
  * The body of a C2SP tlog checkpoint: three lines, each ending in {@code \n}: the origin, the
- * decimal size, and the standard base64 (with padding) of the 32-byte log hash.
+ * decimal tree size, and the standard base64 (with padding) of the 32-byte RFC 6962 root hash. The
+ * ledger writes no extension lines and refuses bodies that have them.
  *
- * @param origin {@code <ledger name>/partition/<n>}
- * @param size number of entries the hash covers
- * @param logHash the running log hash L(size)
+ * @param origin the ledger's name (its one tree)
+ * @param size number of entries (leaves) the root covers
+ * @param rootHash the Merkle tree hash of the first {@code size} entries
  */
-public record CheckpointBody(String origin, long size, byte[] logHash) {
+public record CheckpointBody(String origin, long size, byte[] rootHash) {
   public CheckpointBody {
     if (origin == null || origin.isEmpty() || origin.contains("\n")) {
       throw new IllegalArgumentException("origin must be one non-empty line");
@@ -20,25 +21,28 @@ public record CheckpointBody(String origin, long size, byte[] logHash) {
     if (size < 0) {
       throw new IllegalArgumentException("size must not be negative, got " + size);
     }
-    if (logHash == null || logHash.length != Sha256.LENGTH) {
-      throw new IllegalArgumentException("log hash must be 32 bytes");
+    if (rootHash == null || rootHash.length != Sha256.LENGTH) {
+      throw new IllegalArgumentException("root hash must be 32 bytes");
     }
-    logHash = logHash.clone();
+    rootHash = rootHash.clone();
   }
 
-  /** The origin line for partition {@code partition} of ledger {@code ledgerName}. */
-  public static String origin(String ledgerName, int partition) {
-    return ledgerName + "/partition/" + partition;
+  /**
+   * The origin line of tree {@code tree} of ledger {@code ledgerName}: the ledger's name for its
+   * one tree (0); {@code <ledger name>/tree/<n>} for the trees of further sequencer shards.
+   */
+  public static String origin(String ledgerName, int tree) {
+    return tree == 0 ? ledgerName : ledgerName + "/tree/" + tree;
   }
 
   @Override
-  public byte[] logHash() {
-    return logHash.clone();
+  public byte[] rootHash() {
+    return rootHash.clone();
   }
 
   /** The exact body text that the checkpoint signature covers. */
   public String text() {
-    return origin + "\n" + size + "\n" + Base64.getEncoder().encodeToString(logHash) + "\n";
+    return origin + "\n" + size + "\n" + Base64.getEncoder().encodeToString(rootHash) + "\n";
   }
 
   public byte[] bytes() {
@@ -55,8 +59,9 @@ public record CheckpointBody(String origin, long size, byte[] logHash) {
       throw new NoteException("checkpoint body must end with a newline");
     }
     String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
-    if (lines.length < 3) {
-      throw new NoteException("checkpoint body: got " + lines.length + " lines, want at least 3");
+    if (lines.length != 3) {
+      throw new NoteException(
+          "checkpoint body: got " + lines.length + " lines, want 3 (no extension lines)");
     }
     long size;
     try {
@@ -71,10 +76,10 @@ public record CheckpointBody(String origin, long size, byte[] logHash) {
     try {
       hash = Base64.getDecoder().decode(lines[2]);
     } catch (IllegalArgumentException e) {
-      throw new NoteException("checkpoint hash is not base64: '" + lines[2] + "'");
+      throw new NoteException("checkpoint root hash is not base64: '" + lines[2] + "'");
     }
     if (hash.length != Sha256.LENGTH) {
-      throw new NoteException("checkpoint hash: got " + hash.length + " bytes, want 32");
+      throw new NoteException("checkpoint root hash: got " + hash.length + " bytes, want 32");
     }
     try {
       return new CheckpointBody(lines[0], size, hash);
@@ -88,12 +93,13 @@ public record CheckpointBody(String origin, long size, byte[] logHash) {
     return o instanceof CheckpointBody other
         && origin.equals(other.origin)
         && size == other.size
-        && java.util.Arrays.equals(logHash, other.logHash);
+        && java.util.Arrays.equals(rootHash, other.rootHash);
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * origin.hashCode() + Long.hashCode(size)) + java.util.Arrays.hashCode(logHash);
+    return 31 * (31 * origin.hashCode() + Long.hashCode(size))
+        + java.util.Arrays.hashCode(rootHash);
   }
 
   @Override

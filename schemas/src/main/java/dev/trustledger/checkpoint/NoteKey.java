@@ -3,10 +3,8 @@ package dev.trustledger.checkpoint;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.Sha256;
-import dev.trustledger.encoding.Hex;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * A named Ed25519 key of the C2SP signed-note format. Its 4-byte key id is the first 4 bytes of
@@ -15,9 +13,6 @@ import java.util.Base64;
 public final class NoteKey {
   /** Signature type byte of Ed25519 in signed notes. */
   static final byte ED25519_TYPE = 0x01;
-
-  /** The em dash (U+2014) and space that start every signature line. */
-  static final String SIGNATURE_PREFIX = "\u2014 ";
 
   private final String name;
   private final Ed25519PublicKey publicKey;
@@ -39,6 +34,20 @@ public final class NoteKey {
     this.keyId = Arrays.copyOf(Sha256.hash(material), 4);
   }
 
+  /**
+   * The note key of a verifier key string ({@code <name>+<hex key id>+<base64(0x01 || key)>}).
+   *
+   * @throws IllegalArgumentException when it is not an Ed25519 verifier key whose id matches
+   */
+  public static NoteKey parse(String verifierKey) {
+    VerifierKeys.Parsed p = VerifierKeys.parse(verifierKey, ED25519_TYPE);
+    NoteKey key = new NoteKey(p.name(), p.publicKey());
+    if (!Arrays.equals(key.keyId, p.keyId())) {
+      throw new IllegalArgumentException("verifier key " + verifierKey + ": key id does not match");
+    }
+    return key;
+  }
+
   public String name() {
     return name;
   }
@@ -53,32 +62,28 @@ public final class NoteKey {
   }
 
   /**
-   * The verifier key string of Go's {@code golang.org/x/mod/sumdb/note}: {@code <name>+<hex key
-   * id>+<base64(0x01 || public key)>}.
+   * The verifier key string of C2SP signed-note (and Go's {@code golang.org/x/mod/sumdb/note}):
+   * {@code <name>+<hex key id>+<base64(0x01 || public key)>}.
    */
   public String verifierKey() {
-    byte[] typed = new byte[1 + Ed25519PublicKey.LENGTH];
-    typed[0] = ED25519_TYPE;
-    System.arraycopy(publicKey.raw(), 0, typed, 1, Ed25519PublicKey.LENGTH);
-    return name + "+" + Hex.encode(keyId) + "+" + Base64.getEncoder().encodeToString(typed);
+    return VerifierKeys.format(name, keyId, ED25519_TYPE, publicKey);
   }
 
   /** The signed note of {@code body}, signed with {@code key} (which must match this name key). */
   public String sign(CheckpointBody body, Ed25519PrivateKey key) {
+    return body.text() + "\n" + signature(body.bytes(), key).line();
+  }
+
+  /** This key's signature line over note text {@code text}. */
+  public SignedNote.Signature signature(byte[] text, Ed25519PrivateKey key) {
     if (!key.publicKey().equals(publicKey)) {
       throw new IllegalArgumentException("private key does not match note key " + name);
     }
-    byte[] signature = key.sign(body.bytes());
+    byte[] signature = key.sign(text);
     byte[] blob = new byte[4 + signature.length];
     System.arraycopy(keyId, 0, blob, 0, 4);
     System.arraycopy(signature, 0, blob, 4, signature.length);
-    return body.text()
-        + "\n"
-        + SIGNATURE_PREFIX
-        + name
-        + " "
-        + Base64.getEncoder().encodeToString(blob)
-        + "\n";
+    return new SignedNote.Signature(name, blob);
   }
 
   /**
@@ -89,35 +94,28 @@ public final class NoteKey {
    *     this key does not verify
    */
   public CheckpointBody verify(String note) throws NoteException {
-    int split = note.lastIndexOf("\n\n");
-    if (split < 0) {
-      throw new NoteException("signed note has no blank line before its signatures");
-    }
-    String bodyText = note.substring(0, split + 1);
-    String signatures = note.substring(split + 2);
-    if (!signatures.endsWith("\n")) {
-      throw new NoteException("signed note must end with a newline");
-    }
-    byte[] bodyBytes = bodyText.getBytes(StandardCharsets.UTF_8);
+    return verify(SignedNote.parse(note));
+  }
+
+  /** {@link #verify(String)} of a parsed note. */
+  public CheckpointBody verify(SignedNote note) throws NoteException {
+    verifyText(note);
+    return CheckpointBody.parse(note.text());
+  }
+
+  /**
+   * Verifies that this key signed the note's text, whatever the text says.
+   *
+   * @throws NoteException when it did not, or a line of this key does not verify
+   */
+  public void verifyText(SignedNote note) throws NoteException {
+    byte[] text = note.textBytes();
     boolean found = false;
-    for (String line : signatures.substring(0, signatures.length() - 1).split("\n", -1)) {
-      if (!line.startsWith(SIGNATURE_PREFIX)) {
-        throw new NoteException("malformed signature line: '" + line + "'");
-      }
-      String[] parts = line.substring(SIGNATURE_PREFIX.length()).split(" ", -1);
-      if (parts.length != 2) {
-        throw new NoteException("malformed signature line: '" + line + "'");
-      }
-      byte[] blob;
-      try {
-        blob = Base64.getDecoder().decode(parts[1]);
-      } catch (IllegalArgumentException e) {
-        throw new NoteException("signature is not base64: '" + parts[1] + "'");
-      }
-      if (!parts[0].equals(name) || blob.length < 4 || !Arrays.equals(blob, 0, 4, keyId, 0, 4)) {
+    for (SignedNote.Signature s : note.signatures()) {
+      if (!s.matches(name, keyId)) {
         continue;
       }
-      if (!publicKey.verify(bodyBytes, Arrays.copyOfRange(blob, 4, blob.length))) {
+      if (!publicKey.verify(text, s.signature())) {
         throw new NoteException("signature of " + name + " does not verify");
       }
       found = true;
@@ -125,6 +123,5 @@ public final class NoteKey {
     if (!found) {
       throw new NoteException("signed note carries no signature of key " + name);
     }
-    return CheckpointBody.parse(bodyText);
   }
 }

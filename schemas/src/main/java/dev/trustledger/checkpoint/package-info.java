@@ -1,4 +1,5 @@
 /**
- * Signed checkpoints of the partition log hash in the C2SP signed-note and tlog-checkpoint formats.
+ * Checkpoints of the ledger's Merkle tree in the C2SP signed-note and tlog-checkpoint formats, and
+ * witnesses' tlog-cosignature cosignatures over them (docs/spec.md section 9).
  */
 package dev.trustledger.checkpoint;

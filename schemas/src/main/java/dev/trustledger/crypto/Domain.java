@@ -12,8 +12,6 @@ public enum Domain {
   EVENT("trustledger/v1/event\n"),
   /** Entry hash: SHA-256(prefix || Avro binary of LedgerEntry without entry_hash). */
   ENTRY("trustledger/v1/entry\n"),
-  /** Partition log hash: SHA-256(prefix || L(n-1) || entry_hash(n)). */
-  LOG("trustledger/v1/log\n"),
   /** Messages a gateway asks the ledger to verify through POST /v1/verify. */
   MESSAGE("trustledger/v1/message\n"),
   /**
@@ -24,7 +22,17 @@ public enum Domain {
    * Derivation of the key that authenticates the records between a node's verify stage and its
    * sequencer: HMAC-SHA256(ledger key seed, prefix).
    */
-  SEQUENCER_MAC("trustledger/v1/sequencer-mac\n");
+  SEQUENCER_MAC("trustledger/v1/sequencer-mac\n"),
+  /**
+   * A decision the ledger returns to a publisher: prefix || Avro binary of UnsignedOutcome, signed
+   * by the ledger.
+   */
+  OUTCOME("trustledger/v1/outcome\n"),
+  /**
+   * The ledger's statement in a trust receipt of which entries were its principals' latest at a
+   * tree size: prefix || the statement's text, signed by the ledger.
+   */
+  RECEIPT("trustledger/v1/receipt\n");
 
   private final String text;
   private final byte[] bytes;

@@ -15,7 +15,6 @@ import dev.trustledger.serde.AvroBinary;
 import dev.trustledger.testutil.SampleEvents;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EntryHashTest {
@@ -84,30 +83,15 @@ class EntryHashTest {
 
   @Test
   void wrongPrefixGivesAnotherHash() {
-    byte[] withLogPrefix = Sha256.hash(Domain.LOG, AvroBinary.encode(EntryHash.unhashed(entry)));
-    assertThat(withLogPrefix).isNotEqualTo(EntryHash.compute(entry));
+    byte[] withKeyPrefix = Sha256.hash(Domain.KEY, AvroBinary.encode(EntryHash.unhashed(entry)));
+    assertThat(withKeyPrefix).isNotEqualTo(EntryHash.compute(entry));
   }
 
   @Test
-  void logHashChainsEntryHashesInOrder() {
-    byte[] h1 = EntryHash.compute(entry);
-    byte[] h2 = Buffers.toArray(entry(1, h1, SampleEvents.report()).getEntryHash());
-    byte[] l1 = Sha256.hash(Domain.LOG, new byte[32], h1);
-    byte[] l2 = Sha256.hash(Domain.LOG, l1, h2);
-    assertThat(LogHash.of(List.of(h1, h2))).isEqualTo(l2);
-    assertThat(LogHash.next(LogHash.next(LogHash.empty(), h1), h2)).isEqualTo(l2);
-  }
-
-  @Test
-  void reorderedEntriesGiveAnotherLogHash() {
-    byte[] h1 = EntryHash.compute(entry);
-    byte[] h2 = Buffers.toArray(entry(1, h1, SampleEvents.report()).getEntryHash());
-    assertThat(LogHash.of(List.of(h2, h1))).isNotEqualTo(LogHash.of(List.of(h1, h2)));
-  }
-
-  @Test
-  void duplicatedEntryGivesAnotherLogHash() {
-    byte[] h1 = EntryHash.compute(entry);
-    assertThat(LogHash.of(List.of(h1, h1))).isNotEqualTo(LogHash.of(List.of(h1)));
+  void leafDataIsTheEntrysAvroBinaryAndSealingMakesItOnce() {
+    EntryHash.Sealed sealed = EntryHash.sealed(EntryHash.unhashed(entry));
+    assertThat(sealed.entry()).isEqualTo(entry);
+    assertThat(sealed.leafData()).isEqualTo(AvroBinary.encode(entry));
+    assertThat(EntryHash.leafData(entry)).isEqualTo(sealed.leafData());
   }
 }

@@ -12,14 +12,14 @@ class NoteKeyTest {
   private final Ed25519PrivateKey ledgerKey = Fixtures.key("ledger");
   private final NoteKey key = new NoteKey("trustledger.example", ledgerKey.publicKey());
   private final CheckpointBody body =
-      new CheckpointBody(CheckpointBody.origin("trustledger.example", 2), 7, new byte[32]);
+      new CheckpointBody(CheckpointBody.origin("trustledger.example", 0), 7, new byte[32]);
 
   @Test
   void noteIsBodyBlankLineAndOneSignatureLine() {
     String note = key.sign(body, ledgerKey);
     assertThat(note)
         .startsWith(
-            "trustledger.example/partition/2\n7\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+            "trustledger.example\n7\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
                 + "\u2014 trustledger.example ");
     assertThat(note).endsWith("\n");
     String blob = note.substring(note.lastIndexOf(' ') + 1, note.length() - 1);
@@ -33,7 +33,7 @@ class NoteKeyTest {
 
   @Test
   void verifierKeyHasNameKeyIdAndTypedKey() {
-    String[] parts = key.verifierKey().split("\\+");
+    String[] parts = key.verifierKey().split("\\+", 3);
     assertThat(parts).hasSize(3);
     assertThat(parts[0]).isEqualTo("trustledger.example");
     assertThat(parts[1]).hasSize(8);
@@ -70,5 +70,44 @@ class NoteKeyTest {
             () -> CheckpointBody.parse("o\n07\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"))
         .isInstanceOf(NoteException.class)
         .hasMessageContaining("canonical");
+  }
+
+  @Test
+  void verifierKeyRoundTripsAndTheSpecificationsExampleVerifies() throws NoteException {
+    assertThat(NoteKey.parse(key.verifierKey()).publicKey()).isEqualTo(key.publicKey());
+    // The example of C2SP signed-note.
+    NoteKey example =
+        NoteKey.parse("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
+    example.verifyText(
+        SignedNote.parse(
+            "This is an example message.\n\n\u2014 example.com/foo"
+                + " Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"));
+  }
+
+  @Test
+  void aVerifierKeyWhoseIdDoesNotMatchIsRefused() {
+    String vkey = key.verifierKey();
+    String wrongId = vkey.replaceFirst("\\+[0-9a-f]{8}\\+", "+00000000+");
+    assertThatThrownBy(() -> NoteKey.parse(wrongId))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key id");
+  }
+
+  @Test
+  void extensionLinesAreRefused() {
+    assertThatThrownBy(
+            () ->
+                CheckpointBody.parse(
+                    "o\n7\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nextension\n"))
+        .isInstanceOf(NoteException.class)
+        .hasMessageContaining("no extension lines");
+  }
+
+  @Test
+  void controlCharactersAreRefused() {
+    String note = key.sign(body, ledgerKey).replace("\n7\n", "\n7\r\n");
+    assertThatThrownBy(() -> key.verify(note))
+        .isInstanceOf(NoteException.class)
+        .hasMessageContaining("control character");
   }
 }

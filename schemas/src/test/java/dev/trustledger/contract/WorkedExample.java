@@ -10,7 +10,6 @@ import dev.trustledger.avro.PrincipalStatus;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.UnhashedLedgerEntry;
 import dev.trustledger.chain.EntryHash;
-import dev.trustledger.chain.LogHash;
 import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.Ed25519PrivateKey;
@@ -20,6 +19,7 @@ import dev.trustledger.event.EventHashes;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
 import dev.trustledger.event.SigningBytes;
+import dev.trustledger.merkle.MerkleHash;
 import dev.trustledger.serde.AvroBinary;
 import dev.trustledger.serde.SingleObjectFormat;
 import java.nio.ByteBuffer;
@@ -75,14 +75,18 @@ public final class WorkedExample {
             .build();
     LedgerEntry entry = EntryHash.seal(unhashed);
     byte[] entryHash = Buffers.toArray(entry.getEntryHash());
-    byte[] logHash = LogHash.next(LogHash.empty(), entryHash);
+    byte[] entryAvro = AvroBinary.encode(entry);
+    byte[] leafHash = MerkleHash.leaf(entryAvro);
+    // A tree of one leaf: its root is the leaf hash.
     CheckpointBody body =
-        new CheckpointBody(CheckpointBody.origin("trustledger.example", 0), 1, logHash);
+        new CheckpointBody(CheckpointBody.origin("trustledger.example", 0), 1, leafHash);
     NoteKey noteKey = new NoteKey("trustledger.example", ledger.publicKey());
 
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
-    out.put("desc", "sponsor registration signed by an admin, chained, logged and checkpointed");
+    out.put(
+        "desc",
+        "sponsor registration signed by an admin, chained, a leaf of the tree, checkpointed");
     out.put("admin_seed", Hex.encode(admin.seed()));
     out.put("admin_public_key", Hex.encode(admin.publicKey().raw()));
     out.put("admin_id", Signer.admin(admin).id());
@@ -108,7 +112,9 @@ public final class WorkedExample {
     out.put("ledger_time", ledgerTime);
     out.put("unhashed_entry_avro", Hex.encode(AvroBinary.encode(unhashed)));
     out.put("entry_hash", Hex.encode(entryHash));
-    out.put("log_hash_1", Hex.encode(logHash));
+    out.put("entry_avro", Hex.encode(entryAvro));
+    out.put("leaf_hash", Hex.encode(leafHash));
+    out.put("root_1", Hex.encode(leafHash));
     out.put("note_key_name", noteKey.name());
     out.put("note_key_id", Hex.encode(noteKey.keyId()));
     out.put("note_verifier_key", noteKey.verifierKey());

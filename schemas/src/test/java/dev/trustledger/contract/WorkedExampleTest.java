@@ -55,7 +55,7 @@ class WorkedExampleTest {
     Path readme = Path.of("README.md");
     String text = Files.readString(readme).replaceAll("\\s+", "");
     for (String field :
-        new String[] {"signing_bytes", "signature", "entry_hash", "log_hash_1", "sponsor_id"}) {
+        new String[] {"signing_bytes", "signature", "entry_hash", "leaf_hash", "sponsor_id"}) {
       assertThat(text)
           .as("schemas/README.md quotes %s", field)
           .contains(stored.get(field).asText());
