@@ -37,7 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -343,14 +342,14 @@ final class LedgerApi {
   void getCheckpoints(Context ctx) {
     List<Views.CheckpointView> out =
         reader.checkpoints().stream()
-            .sorted(Comparator.comparingInt(Checkpoint::getPartition))
+            .sorted(Comparator.comparingInt(Checkpoint::getTree))
             .map(
                 c ->
                     new Views.CheckpointView(
-                        c.getPartition(),
+                        c.getTree(),
                         c.getOrigin(),
                         c.getSize(),
-                        Base64.getEncoder().encodeToString(Buffers.toArray(c.getLogHash())),
+                        Hex.encode(Buffers.toArray(c.getRootHash())),
                         c.getCreatedAt(),
                         c.getNote()))
             .toList();

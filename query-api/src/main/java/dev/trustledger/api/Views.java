@@ -88,7 +88,7 @@ public final class Views {
       List<Decided> others) {}
 
   public record CheckpointView(
-      int partition, String origin, long size, String logHash, long createdAt, String note) {}
+      int tree, String origin, long size, String rootHash, long createdAt, String note) {}
 
   public record Health(String status) {}
 }

@@ -3,7 +3,6 @@ package dev.trustledger.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.EntryFacts;
 import dev.trustledger.avro.EntryRef;
 import dev.trustledger.avro.PrincipalKind;
@@ -43,6 +42,7 @@ class ApiRoutesTest {
   static final Ed25519PrivateKey BOT = Fixtures.key("bot");
   static final Ed25519PrivateKey CHILD = Fixtures.key("child");
   static final Ed25519PrivateKey GONE = Fixtures.key("gone");
+  static final Ed25519PrivateKey LEDGER_KEY = Fixtures.key("ledger");
   static final String ACME_ID = Signer.sponsor(ACME).id();
   static final String BOT_ID = Signer.agent(BOT).id();
   static final String CHILD_ID = Signer.agent(CHILD).id();
@@ -127,15 +127,7 @@ class ApiRoutesTest {
             .setDetail("an agent cannot report on itself")
             .setLedgerTime(NOW)
             .build());
-    ledger.checkpoints.add(
-        Checkpoint.newBuilder()
-            .setOrigin("test/partition/0")
-            .setPartition(0)
-            .setSize(3)
-            .setLogHash(ByteBuffer.wrap(new byte[32]))
-            .setCreatedAt(NOW)
-            .setNote("test/partition/0\n3\nAAAA\n\n\u2014 test AAAA\n")
-            .build());
+    ledger.checkpoint("test.ledger", LEDGER_KEY, NOW);
     return ledger;
   }
 

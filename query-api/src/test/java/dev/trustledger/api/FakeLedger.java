@@ -3,11 +3,18 @@ package dev.trustledger.api;
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.chain.EntryHash;
+import dev.trustledger.checkpoint.CheckpointBody;
+import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.read.LedgerReader;
+import dev.trustledger.ledger.read.LogTree;
+import dev.trustledger.merkle.MemoryTree;
 import dev.trustledger.trust.Evidence;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +33,8 @@ final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
   final List<Checkpoint> checkpoints = new ArrayList<>();
   final Map<String, byte[]> keys = new HashMap<>();
   final List<SignedEvent> published = new ArrayList<>();
+  final MemoryTree tree = new MemoryTree();
+  final List<byte[]> leaves = new ArrayList<>();
   LedgerHead head;
 
   void add(PrincipalState p) {
@@ -46,6 +55,11 @@ final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
 
   void addEntry(LedgerEntry e) {
     chains.computeIfAbsent(e.getSubjectId(), k -> new TreeMap<>()).put(e.getSeq(), e);
+    if (e.getLedgerSeq() == tree.size()) {
+      byte[] data = EntryHash.leafData(e);
+      leaves.add(data);
+      tree.appendData(data);
+    }
     PrincipalState p = principals.get(e.getSubjectId());
     if (p != null) {
       principals.put(
@@ -91,7 +105,54 @@ final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
 
   @Override
   public List<Checkpoint> checkpoints() {
-    return List.copyOf(checkpoints);
+    return checkpoints.stream()
+        .max(java.util.Comparator.comparingLong(Checkpoint::getSize))
+        .map(List::of)
+        .orElse(List.of());
+  }
+
+  @Override
+  public Optional<Checkpoint> checkpoint(long size) {
+    return checkpoints.stream().filter(c -> c.getSize() == size).findFirst();
+  }
+
+  /** Signs a checkpoint of the tree as it stands with {@code ledgerKey}, named {@code name}. */
+  Checkpoint checkpoint(String name, Ed25519PrivateKey ledgerKey, long createdAt) {
+    CheckpointBody body = new CheckpointBody(name, tree.size(), tree.root(tree.size()));
+    Checkpoint c =
+        Checkpoint.newBuilder()
+            .setOrigin(name)
+            .setTree(0)
+            .setSize(body.size())
+            .setRootHash(ByteBuffer.wrap(body.rootHash()))
+            .setCreatedAt(createdAt)
+            .setNote(new NoteKey(name, ledgerKey.publicKey()).sign(body, ledgerKey))
+            .build();
+    checkpoints.removeIf(old -> old.getSize() == c.getSize());
+    checkpoints.add(c);
+    return c;
+  }
+
+  @Override
+  public LogTree tree() {
+    return new LogTree() {
+      @Override
+      public long size() {
+        return tree.size();
+      }
+
+      @Override
+      public byte[] node(int level, long index) {
+        return tree.node(level, index);
+      }
+
+      @Override
+      public Optional<byte[]> leafData(long ledgerSeq) {
+        return ledgerSeq >= 0 && ledgerSeq < leaves.size()
+            ? Optional.of(leaves.get((int) ledgerSeq))
+            : Optional.empty();
+      }
+    };
   }
 
   @Override

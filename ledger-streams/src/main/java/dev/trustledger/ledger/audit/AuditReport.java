@@ -10,6 +10,8 @@ import java.util.Map;
  * What an audit found.
  *
  * @param entries entries read
+ * @param treeSize leaves of the Merkle tree of the log's entries
+ * @param rootHash its root, hex
  * @param subjects distinct chains
  * @param partitions entries partitions
  * @param checkpoints checkpoints verified
@@ -21,6 +23,8 @@ import java.util.Map;
  */
 public record AuditReport(
     long entries,
+    long treeSize,
+    String rootHash,
     int subjects,
     int partitions,
     int checkpoints,

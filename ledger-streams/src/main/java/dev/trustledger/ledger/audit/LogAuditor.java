@@ -2,10 +2,6 @@ package dev.trustledger.ledger.audit;
 
 import static dev.trustledger.ledger.audit.Problem.Kind.CHAIN_PREV_HASH;
 import static dev.trustledger.ledger.audit.Problem.Kind.CHAIN_SEQ;
-import static dev.trustledger.ledger.audit.Problem.Kind.CHECKPOINT_CONTRADICTION;
-import static dev.trustledger.ledger.audit.Problem.Kind.CHECKPOINT_HASH;
-import static dev.trustledger.ledger.audit.Problem.Kind.CHECKPOINT_SIGNATURE;
-import static dev.trustledger.ledger.audit.Problem.Kind.CHECKPOINT_SIZE;
 import static dev.trustledger.ledger.audit.Problem.Kind.DECISION;
 import static dev.trustledger.ledger.audit.Problem.Kind.ENTRY;
 import static dev.trustledger.ledger.audit.Problem.Kind.ENTRY_HASH;
@@ -19,7 +15,6 @@ import static dev.trustledger.ledger.audit.Problem.Kind.POP_SIGNATURE;
 import static dev.trustledger.ledger.audit.Problem.Kind.SIGNATURE;
 import static dev.trustledger.ledger.audit.Problem.Kind.SIGNER_KEY;
 
-import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.DerivedEvent;
 import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.LedgerGenesis;
@@ -29,9 +24,7 @@ import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.chain.EntryHash;
-import dev.trustledger.chain.LogHash;
-import dev.trustledger.checkpoint.CheckpointBody;
-import dev.trustledger.checkpoint.NoteException;
+import dev.trustledger.checkpoint.CosignerKey;
 import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.PublicKeyCache;
@@ -46,6 +39,8 @@ import dev.trustledger.ledger.sequencer.Sequencer;
 import dev.trustledger.ledger.sequencer.Step;
 import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.ledger.verify.Rejected;
+import dev.trustledger.merkle.MemoryTree;
+import dev.trustledger.merkle.MerkleHash;
 import dev.trustledger.trust.Evidence;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -77,10 +72,31 @@ import java.util.concurrent.Executors;
 public final class LogAuditor {
   private final Ed25519PublicKey ledgerKey;
   private final EventVerifier verifier;
+  private final List<CosignerKey> witnesses;
+  private final int quorum;
 
   public LogAuditor(Ed25519PublicKey ledgerKey, EventVerifier verifier) {
+    this(ledgerKey, verifier, List.of(), 0);
+  }
+
+  private LogAuditor(
+      Ed25519PublicKey ledgerKey, EventVerifier verifier, List<CosignerKey> witnesses, int quorum) {
     this.ledgerKey = ledgerKey;
     this.verifier = verifier;
+    this.witnesses = List.copyOf(witnesses);
+    this.quorum = quorum;
+  }
+
+  /**
+   * This auditor, requiring every checkpoint observed outside the log to carry valid cosignatures
+   * of at least {@code quorum} of {@code witnesses}.
+   */
+  public LogAuditor withWitnesses(List<CosignerKey> witnesses, int quorum) {
+    if (quorum < 0 || quorum > witnesses.size()) {
+      throw new IllegalArgumentException(
+          "a quorum of " + quorum + " of " + witnesses.size() + " witnesses cannot be met");
+    }
+    return new LogAuditor(ledgerKey, verifier, witnesses, quorum);
   }
 
   /** The auditor of the ledger whose key is {@code ledgerKey}. */
@@ -100,22 +116,23 @@ public final class LogAuditor {
     long start = System.nanoTime();
     List<Problem> problems = new ArrayList<>();
     List<At> all = new ArrayList<>();
-    Map<Integer, List<byte[]>> hashes = new TreeMap<>();
     for (Map.Entry<Integer, List<Located<LedgerEntry>>> partition :
         new TreeMap<>(log.entries()).entrySet()) {
-      hashes.put(
-          partition.getKey(),
-          readPartition(partition.getKey(), partition.getValue(), problems, all));
+      readPartition(partition.getKey(), partition.getValue(), problems, all);
     }
     all.sort(Comparator.comparingLong(at -> at.entry().getLedgerSeq()));
     Optional<LedgerParameters> genesis = genesis(all, problems);
-    int checkpoints =
-        genesis
-            .map(
-                g ->
-                    checkCheckpoints(
-                        log, hashes, new NoteKey(g.getLedgerName(), ledgerKey), problems))
-            .orElse(0);
+    MemoryTree tree = tree(all);
+    int checkpoints = 0;
+    if (genesis.isPresent()) {
+      CheckpointAudit audit =
+          new CheckpointAudit(
+              new NoteKey(genesis.get().getLedgerName(), ledgerKey), tree, problems);
+      audit.checkLog(log.checkpoints());
+      audit.checkRewrites();
+      audit.checkObserved(log.observed(), witnesses, quorum);
+      checkpoints = audit.verified();
+    }
 
     // Signatures are checked in parallel, chunk by chunk, as the ledger's verify stage does; the
     // serial replay starts on the first chunk while later ones are checked, and uses each verdict
@@ -145,6 +162,8 @@ public final class LogAuditor {
             });
     return new AuditReport(
         all.size(),
+        tree.size(),
+        Hex.encode(tree.frontier().root()),
         subjects.size(),
         log.entries().size(),
         checkpoints,
@@ -155,17 +174,13 @@ public final class LogAuditor {
         Duration.ofNanos(System.nanoTime() - start));
   }
 
-  /**
-   * Entry hashes, ledger order within the partition; returns each entry's recorded hash (or the
-   * recomputed one when the recorded hash is not 32 bytes), in offset order, for the log hash.
-   */
-  private static List<byte[]> readPartition(
+  /** Entry hashes and the ledger order within one partition. */
+  private static void readPartition(
       int partition, List<Located<LedgerEntry>> entries, List<Problem> problems, List<At> all) {
     List<byte[]> computed =
         entries.parallelStream()
             .map(l -> l.value() == null ? null : EntryHash.compute(l.value()))
             .toList();
-    List<byte[]> out = new ArrayList<>();
     long lastLedgerSeq = -1;
     for (int i = 0; i < entries.size(); i++) {
       Located<LedgerEntry> located = entries.get(i);
@@ -173,7 +188,6 @@ public final class LogAuditor {
         problems.add(
             new Problem(
                 MALFORMED, partition, located.offset(), "", -1, "a ledger entry", located.error()));
-        out.add(new byte[32]);
         continue;
       }
       At at = new At(partition, located.offset(), located.value(), computed.get(i));
@@ -186,10 +200,21 @@ public final class LogAuditor {
         problems.add(at.problem(LEDGER_SEQ, "above " + lastLedgerSeq, entry.getLedgerSeq()));
       }
       lastLedgerSeq = Math.max(lastLedgerSeq, entry.getLedgerSeq());
-      out.add(recorded.length == 32 ? recorded : computed.get(i));
       all.add(at);
     }
-    return out;
+  }
+
+  /**
+   * The Merkle tree of the log's entries as they stand, in ledger order (leaf hashes made in
+   * parallel). A missing or repeated ledger_seq is reported by the replay; the tree is then not the
+   * one the ledger signed and its checkpoints do not match either.
+   */
+  private static MemoryTree tree(List<At> all) {
+    List<byte[]> leaves =
+        all.parallelStream().map(at -> MerkleHash.leaf(EntryHash.leafData(at.entry()))).toList();
+    MemoryTree tree = new MemoryTree();
+    leaves.forEach(tree::append);
+    return tree;
   }
 
   /** The parameters of the genesis entry, if the log starts with one of the trusted ledger. */
@@ -211,129 +236,6 @@ public final class LogAuditor {
       return Optional.empty();
     }
     return Optional.of(genesis.getParameters());
-  }
-
-  /** Verifies every checkpoint's note and compares it with the partition's log hash. */
-  private static int checkCheckpoints(
-      AuditLog log, Map<Integer, List<byte[]>> hashes, NoteKey noteKey, List<Problem> problems) {
-    Map<Integer, List<CheckpointBody>> signed = new HashMap<>();
-    int verified = 0;
-    for (Located<Checkpoint> located : log.checkpoints()) {
-      if (located.value() == null) {
-        problems.add(
-            new Problem(
-                MALFORMED,
-                located.partition(),
-                located.offset(),
-                "",
-                -1,
-                "a checkpoint",
-                located.error()));
-        continue;
-      }
-      Checkpoint c = located.value();
-      try {
-        CheckpointBody body = noteKey.verify(c.getNote());
-        String wantOrigin = CheckpointBody.origin(noteKey.name(), c.getPartition());
-        if (!body.origin().equals(wantOrigin)) {
-          problems.add(
-              new Problem(
-                  CHECKPOINT_SIGNATURE,
-                  located.partition(),
-                  located.offset(),
-                  "",
-                  -1,
-                  wantOrigin,
-                  body.origin()));
-          continue;
-        }
-        signed.computeIfAbsent(c.getPartition(), k -> new ArrayList<>()).add(body);
-        verified++;
-      } catch (NoteException e) {
-        problems.add(
-            new Problem(
-                CHECKPOINT_SIGNATURE,
-                located.partition(),
-                located.offset(),
-                "",
-                -1,
-                "a note signed by " + noteKey.name(),
-                e.getMessage()));
-      }
-    }
-    signed.forEach(
-        (partition, bodies) ->
-            checkPartition(partition, bodies, hashes.getOrDefault(partition, List.of()), problems));
-    return verified;
-  }
-
-  private static void checkPartition(
-      int partition,
-      List<CheckpointBody> checkpoints,
-      List<byte[]> hashes,
-      List<Problem> problems) {
-    Set<Long> sizes = new HashSet<>();
-    checkpoints.forEach(c -> sizes.add(c.size()));
-    Map<Long, byte[]> logAt = new HashMap<>();
-    byte[] hash = LogHash.empty();
-    logAt.put(0L, hash);
-    for (int i = 0; i < hashes.size(); i++) {
-      hash = LogHash.next(hash, hashes.get(i));
-      if (sizes.contains((long) i + 1)) {
-        logAt.put((long) i + 1, hash);
-      }
-    }
-    long size = hashes.size();
-    Map<Long, byte[]> signedAt = new HashMap<>();
-    long largestMatching = -1;
-    List<CheckpointBody> mismatching = new ArrayList<>();
-    for (CheckpointBody c : checkpoints) {
-      byte[] earlier = signedAt.putIfAbsent(c.size(), c.logHash());
-      if (earlier != null && !Arrays.equals(earlier, c.logHash())) {
-        problems.add(
-            checkpointProblem(
-                CHECKPOINT_CONTRADICTION,
-                partition,
-                "one hash at size " + c.size() + ": " + Hex.encode(earlier),
-                Hex.encode(c.logHash())));
-      }
-      if (c.size() > size) {
-        problems.add(
-            checkpointProblem(
-                CHECKPOINT_SIZE,
-                partition,
-                c.size() + " entries (signed)",
-                size + " entries in the log"));
-        continue;
-      }
-      byte[] actual = logAt.get(c.size());
-      if (!Arrays.equals(actual, c.logHash())) {
-        problems.add(
-            checkpointProblem(
-                CHECKPOINT_HASH,
-                partition,
-                "log hash at size " + c.size() + " " + Hex.encode(c.logHash()),
-                Hex.encode(actual)));
-        mismatching.add(c);
-      } else {
-        largestMatching = Math.max(largestMatching, c.size());
-      }
-    }
-    for (CheckpointBody c : mismatching) {
-      if (largestMatching > c.size()) {
-        problems.add(
-            checkpointProblem(
-                CHECKPOINT_CONTRADICTION,
-                partition,
-                "history at size " + c.size() + " as signed earlier",
-                "a rewritten history signed again at size " + largestMatching));
-      }
-    }
-  }
-
-  private static Problem checkpointProblem(
-      Problem.Kind kind, int partition, String expected, String found) {
-    return new Problem(kind, partition, -1, "", -1, expected, found);
   }
 
   /**

@@ -55,12 +55,21 @@ public record Problem(
     ENTRY,
     /** A checkpoint signature does not verify with the ledger key. */
     CHECKPOINT_SIGNATURE,
-    /** A checkpoint covers more entries than the partition holds (truncated log). */
+    /** A checkpoint covers more entries than the log holds (a truncated log). */
     CHECKPOINT_SIZE,
-    /** A checkpoint's hash is not the log hash of the partition at its size. */
-    CHECKPOINT_HASH,
-    /** Two signed checkpoints of a partition cannot both describe one history. */
+    /** A checkpoint's root is not the Merkle tree hash of the log's entries at its size. */
+    CHECKPOINT_ROOT,
+    /** Two signed checkpoints cannot both describe one history. */
     CHECKPOINT_CONTRADICTION,
+    /**
+     * A checkpoint observed elsewhere (a node, a receipt, another copy of the log) is signed by the
+     * ledger but its tree is not this log's: a split view, found at the smallest such size.
+     */
+    FORK,
+    /** A witness cosignature on a checkpoint does not verify. */
+    COSIGNATURE,
+    /** An observed checkpoint carries fewer valid witness cosignatures than the quorum. */
+    QUORUM,
     /** A running node serves other trust than the log gives. */
     NODE_STATE
   }

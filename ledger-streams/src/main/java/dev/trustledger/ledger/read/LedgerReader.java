@@ -36,8 +36,14 @@ public interface LedgerReader {
    */
   List<Decision> decisions(String subjectId, String eventId);
 
-  /** The latest checkpoint of every entries partition that has one. */
+  /** The latest signed checkpoint of the ledger's tree (of each tree: there is one). */
   List<Checkpoint> checkpoints();
+
+  /** The signed checkpoint of the ledger's tree at {@code size}, if the ledger made one. */
+  Optional<Checkpoint> checkpoint(long size);
+
+  /** The ledger's Merkle tree of entries as this node has indexed it. */
+  LogTree tree();
 
   /** Number of principals in the directory. */
   long principalCount();

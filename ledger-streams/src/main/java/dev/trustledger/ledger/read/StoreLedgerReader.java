@@ -6,8 +6,11 @@ import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.sequencer.DecisionKeys;
+import dev.trustledger.ledger.sequencer.Sequencer;
 import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.ledger.store.StoreReads;
+import dev.trustledger.ledger.store.TreeIndex;
+import dev.trustledger.serde.AvroBinary;
 import dev.trustledger.serde.SerdeException;
 import dev.trustledger.serde.WireFormat;
 import java.util.ArrayList;
@@ -54,20 +57,29 @@ public final class StoreLedgerReader implements LedgerReader {
 
   @Override
   public List<LedgerEntry> entries(String subjectId, long fromSeq, int limit) {
-    ReadOnlyKeyValueStore<String, LedgerEntry> entries = stores.keyValue(StoreNames.ENTRIES);
+    ReadOnlyKeyValueStore<String, byte[]> entries = stores.keyValue(StoreNames.ENTRIES);
     List<LedgerEntry> out = new ArrayList<>();
     if (limit <= 0 || fromSeq < 0) {
       return out;
     }
-    try (KeyValueIterator<String, LedgerEntry> it =
+    try (KeyValueIterator<String, byte[]> it =
         entries.range(
             StoreNames.entryKey(subjectId, fromSeq),
             StoreNames.entryKey(subjectId, Long.MAX_VALUE))) {
       while (it.hasNext() && out.size() < limit) {
-        out.add(it.next().value);
+        out.add(decodeEntry(it.next().value));
       }
     }
     return out;
+  }
+
+  /** An entry as the entries store keeps it: its Avro binary, which this node wrote itself. */
+  private static LedgerEntry decodeEntry(byte[] avro) {
+    try {
+      return AvroBinary.decode(avro, LedgerEntry.getClassSchema());
+    } catch (SerdeException e) {
+      throw new IllegalStateException("the entries store holds an entry it cannot read", e);
+    }
   }
 
   @Override
@@ -86,18 +98,50 @@ public final class StoreLedgerReader implements LedgerReader {
 
   @Override
   public List<Checkpoint> checkpoints() {
+    return checkpointAt(StoreNames.latestCheckpointKey(Sequencer.LEDGER_TREE))
+        .map(List::of)
+        .orElse(List.of());
+  }
+
+  @Override
+  public Optional<Checkpoint> checkpoint(long size) {
+    return checkpointAt(StoreNames.checkpointKey(Sequencer.LEDGER_TREE, size));
+  }
+
+  private Optional<Checkpoint> checkpointAt(String key) {
     ReadOnlyKeyValueStore<String, byte[]> checkpoints = stores.keyValue(StoreNames.CHECKPOINTS);
-    List<Checkpoint> out = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = checkpoints.all()) {
-      while (it.hasNext()) {
-        try {
-          out.add(checkpointFormat.decode("ledger.checkpoints", it.next().value));
-        } catch (SerdeException e) {
-          // A checkpoint this node cannot read is not served; the auditor reports it.
-        }
-      }
+    byte[] value = checkpoints.get(key);
+    if (value == null) {
+      return Optional.empty();
     }
-    return out;
+    try {
+      return Optional.of(checkpointFormat.decode("ledger.checkpoints", value));
+    } catch (SerdeException e) {
+      // Stored only after its note verified; a checkpoint this node cannot read is not served.
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public LogTree tree() {
+    ReadOnlyKeyValueStore<String, byte[]> entries = stores.keyValue(StoreNames.ENTRIES);
+    TreeIndex.Reader index = new TreeIndex.Reader(entries);
+    return new LogTree() {
+      @Override
+      public long size() {
+        return index.size();
+      }
+
+      @Override
+      public byte[] node(int level, long i) {
+        return index.node(level, i);
+      }
+
+      @Override
+      public Optional<byte[]> leafData(long ledgerSeq) {
+        return index.entriesKey(ledgerSeq).map(entries::get);
+      }
+    };
   }
 
   @Override

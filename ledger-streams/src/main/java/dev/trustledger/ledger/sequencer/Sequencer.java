@@ -19,8 +19,6 @@ import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.UnhashedLedgerEntry;
 import dev.trustledger.chain.EntryHash;
-import dev.trustledger.chain.LogHash;
-import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.event.EventHashes;
@@ -31,11 +29,12 @@ import dev.trustledger.id.PrincipalIds;
 import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.DecisionStatus;
 import dev.trustledger.ledger.avro.LedgerHead;
-import dev.trustledger.ledger.avro.PartitionLog;
 import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.avro.TreeState;
 import dev.trustledger.ledger.avro.Verdict;
 import dev.trustledger.ledger.verify.EventVerifier;
 import dev.trustledger.ledger.verify.Rejected;
+import dev.trustledger.merkle.MerkleHash;
 import dev.trustledger.topic.EntryPartitions;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -61,6 +60,9 @@ import java.util.Set;
  * {@code checkpoint_interval_ms} has passed.
  */
 public final class Sequencer implements LedgerStep {
+  /** The ledger's one Merkle tree (one sequencer); a sharded sequencer would have one per shard. */
+  public static final int LEDGER_TREE = 0;
+
   private final EventVerifier verifier;
   private LedgerParameters cachedAvro;
   private Parameters cached;
@@ -220,14 +222,6 @@ public final class Sequencer implements LedgerStep {
       return rejected(o, 0, in, bad.get(), null);
     }
     LedgerParameters params = genesis.getParameters();
-    List<PartitionLog> partitions = new ArrayList<>();
-    for (int p = 0; p < params.getEntriesPartitions(); p++) {
-      partitions.add(
-          PartitionLog.newBuilder()
-              .setSize(0)
-              .setLogHash(ByteBuffer.wrap(LogHash.empty()))
-              .build());
-    }
     LedgerHead.Builder head =
         LedgerHead.newBuilder()
             .setPublicKey(genesis.getPublicKey())
@@ -236,7 +230,7 @@ public final class Sequencer implements LedgerStep {
             .setParametersSince(0)
             .setChainSeq(-1)
             .setChainHead(ByteBuffer.wrap(EntryHash.genesis()))
-            .setPartitions(partitions);
+            .setTrees(List.of(TreeStates.empty(LEDGER_TREE)));
     Parameters parameters = Parameters.of(params);
     EntryFacts facts =
         EntryFacts.newBuilder()
@@ -411,7 +405,7 @@ public final class Sequencer implements LedgerStep {
         .build();
   }
 
-  /** Checkpoints of partitions with entries not yet covered whose interval has passed. */
+  /** A checkpoint of the tree when it has entries no checkpoint covers and its interval passed. */
   private Step tick(LedgerState state, long now) {
     Optional<LedgerHead> head = state.head();
     if (head.isEmpty()) {
@@ -419,45 +413,30 @@ public final class Sequencer implements LedgerStep {
           List.of(), Optional.empty(), List.of(), List.of(), new Overlay(state).changes());
     }
     Parameters params = parameters(head.get());
-    LedgerHead.Builder next = LedgerHead.newBuilder(head.get());
-    List<PartitionLog> partitions = new ArrayList<>(head.get().getPartitions());
+    List<TreeState> trees = new ArrayList<>(head.get().getTrees());
     List<Step.CheckpointDue> due = new ArrayList<>();
-    for (int p = 0; p < partitions.size(); p++) {
-      PartitionLog log = partitions.get(p);
-      if (log.getSize() > log.getCheckpointedSize()
-          && now - log.getCheckpointedAt() >= params.checkpointIntervalMs()) {
-        due.add(checkpoint(params, p, log, now));
-        partitions.set(p, checkpointed(log, now));
+    for (int i = 0; i < trees.size(); i++) {
+      TreeState tree = trees.get(i);
+      if (TreeStates.uncheckpointed(tree)
+          && now - tree.getCheckpointedAt() >= params.checkpointIntervalMs()) {
+        due.add(checkpoint(params, tree, now));
+        trees.set(i, TreeStates.checkpointed(tree, now));
       }
     }
     Overlay o = new Overlay(state);
     if (!due.isEmpty()) {
-      o.putHead(next.setPartitions(partitions).build());
+      o.putHead(LedgerHead.newBuilder(head.get()).setTrees(trees).build());
     }
     return new Step(List.of(), Optional.empty(), List.of(), due, o.changes());
   }
 
-  /** True when some partition has entries that no checkpoint covers yet. */
+  /** True when the tree has entries that no checkpoint covers yet. */
   public static boolean uncheckpointed(LedgerHead head) {
-    return head.getPartitions().stream().anyMatch(p -> p.getSize() > p.getCheckpointedSize());
+    return head.getTrees().stream().anyMatch(TreeStates::uncheckpointed);
   }
 
-  private static Step.CheckpointDue checkpoint(
-      Parameters params, int partition, PartitionLog log, long time) {
-    return new Step.CheckpointDue(
-        partition,
-        new CheckpointBody(
-            CheckpointBody.origin(params.ledgerName(), partition),
-            log.getSize(),
-            Buffers.toArray(log.getLogHash())),
-        time);
-  }
-
-  private static PartitionLog checkpointed(PartitionLog log, long time) {
-    return PartitionLog.newBuilder(log)
-        .setCheckpointedSize(log.getSize())
-        .setCheckpointedAt(time)
-        .build();
+  private static Step.CheckpointDue checkpoint(Parameters params, TreeState tree, long time) {
+    return new Step.CheckpointDue(tree.getTree(), TreeStates.body(params.ledgerName(), tree), time);
   }
 
   /** The id of the ledger whose head this is. */
@@ -469,14 +448,14 @@ public final class Sequencer implements LedgerStep {
     return state.head().map(LedgerHead::getNextLedgerSeq).orElse(0L);
   }
 
-  /** Appends entries for one step: chains, ledger order, partitions, log hashes, checkpoints. */
+  /** Appends entries for one step: chains, ledger order, partitions, the tree, checkpoints. */
   private static final class Appender {
     private final Overlay o;
     private final LedgerHead.Builder head;
     private final Parameters params;
     private final long t;
     private final String ledgerId;
-    private final List<PartitionLog> partitions;
+    private TreeState tree;
     private final List<Step.Placed> entries = new ArrayList<>();
     private final List<Step.CheckpointDue> checkpoints = new ArrayList<>();
     private final Set<String> appended = new HashSet<>();
@@ -487,7 +466,7 @@ public final class Sequencer implements LedgerStep {
       this.params = params;
       this.t = t;
       this.ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()));
-      this.partitions = new ArrayList<>(head.getPartitions());
+      this.tree = head.getTrees().get(LEDGER_TREE);
     }
 
     LedgerEntry append(String subjectId, Object event, EntryFacts facts) {
@@ -500,8 +479,8 @@ public final class Sequencer implements LedgerStep {
       PrincipalState principal = ledger ? null : o.principal(subjectId).orElseThrow();
       long prevSeq = ledger ? head.getChainSeq() : principal.getChainSeq();
       ByteBuffer prev = ledger ? head.getChainHead() : principal.getChainHead();
-      LedgerEntry entry =
-          EntryHash.seal(
+      EntryHash.Sealed sealed =
+          EntryHash.sealed(
               UnhashedLedgerEntry.newBuilder()
                   .setSubjectId(subjectId)
                   .setSeq(prevSeq + 1)
@@ -511,6 +490,7 @@ public final class Sequencer implements LedgerStep {
                   .setEvent(event)
                   .setFacts(facts)
                   .build());
+      LedgerEntry entry = sealed.entry();
       if (ledger) {
         head.setChainSeq(entry.getSeq()).setChainHead(entry.getEntryHash());
       } else {
@@ -521,24 +501,23 @@ public final class Sequencer implements LedgerStep {
                 .setChainLedgerSeq(ledgerSeq)
                 .build());
       }
-      int partition = EntryPartitions.of(subjectId, params.entriesPartitions());
-      PartitionLog log = partitions.get(partition);
-      log =
-          PartitionLog.newBuilder(log)
-              .setSize(log.getSize() + 1)
-              .setLogHash(
-                  ByteBuffer.wrap(
-                      LogHash.next(
-                          Buffers.toArray(log.getLogHash()),
-                          Buffers.toArray(entry.getEntryHash()))))
-              .build();
-      if (log.getSize() - log.getCheckpointedSize() >= params.checkpointEntries()) {
-        checkpoints.add(checkpoint(params, partition, log, t));
-        log = checkpointed(log, t);
+      if (tree.getSize() != ledgerSeq) {
+        throw new IllegalStateException(
+            "the tree has "
+                + tree.getSize()
+                + " leaves before the entry at ledger_seq "
+                + ledgerSeq);
       }
-      partitions.set(partition, log);
-      head.setPartitions(partitions);
-      entries.add(new Step.Placed(partition, entry));
+      tree = TreeStates.append(tree, MerkleHash.leaf(sealed.leafData()));
+      if (tree.getSize() - tree.getCheckpointedSize() >= params.checkpointEntries()) {
+        checkpoints.add(checkpoint(params, tree, t));
+        tree = TreeStates.checkpointed(tree, t);
+      }
+      List<TreeState> trees = new ArrayList<>(head.getTrees());
+      trees.set(LEDGER_TREE, tree);
+      head.setTrees(trees);
+      entries.add(
+          new Step.Placed(EntryPartitions.of(subjectId, params.entriesPartitions()), entry));
       return entry;
     }
   }

@@ -41,8 +41,8 @@ public record Step(
    */
   public record KeyUpdate(String principalId, byte[] publicKey, long ledgerSeq) {}
 
-  /** A checkpoint of one partition to sign with the ledger key. */
-  public record CheckpointDue(int partition, CheckpointBody body, long time) {}
+  /** A checkpoint of tree {@code tree} to sign with the ledger key. */
+  public record CheckpointDue(int tree, CheckpointBody body, long time) {}
 
   public boolean accepted() {
     return rejection.isEmpty() && !entries.isEmpty();

@@ -23,16 +23,33 @@ public final class StoreNames {
    */
   public static final String SIGNER_KEYS = "signer-keys";
 
-  /** Global, from ledger.entries: {@code <subject id>:<seq as 16 hex digits>} -> LedgerEntry. */
-  public static final String ENTRIES = "entries-by-subject";
+  /**
+   * Global, from ledger.entries: {@code <subject id>:<seq as 16 hex digits>} -> the LedgerEntry's
+   * Avro binary (its leaf data), and the Merkle tree of entries ({@link TreeIndex}) under keys that
+   * no principal id starts with.
+   */
+  public static final String ENTRIES = "entries";
 
-  /** Global, from ledger.checkpoints: partition -> latest Checkpoint (as on the topic). */
+  /**
+   * Global, from ledger.checkpoints: {@code latest/<tree>} and {@code at/<tree>/<size>} -> a
+   * Checkpoint (as on the topic) whose note the ledger key signed.
+   */
   public static final String CHECKPOINTS = "checkpoints";
 
   private StoreNames() {}
 
   public static String entryKey(String subjectId, long seq) {
     return subjectId + ":" + String.format("%016x", seq);
+  }
+
+  /** The key of the latest checkpoint of tree {@code tree}. */
+  public static String latestCheckpointKey(int tree) {
+    return "latest/" + tree;
+  }
+
+  /** The key of the checkpoint of tree {@code tree} at size {@code size}. */
+  public static String checkpointKey(int tree, long size) {
+    return String.format("at/%d/%016x", tree, size);
   }
 
   public static String childKey(String parentId, String childId) {

@@ -19,6 +19,15 @@ public interface LedgerMetrics {
   /** A record of the sequencer topic failed its MAC: no verify stage of this ledger wrote it. */
   void forgedSequencerInput();
 
+  /** A record of ledger.checkpoints was refused: its note is not the ledger's signature. */
+  default void refusedCheckpoint() {}
+
+  /**
+   * An entry of ledger.entries claims a ledger_seq whose leaf the tree index already holds with
+   * another hash: only a forged or damaged topic does that.
+   */
+  default void conflictingEntry() {}
+
   /** Reports nothing. */
   LedgerMetrics NONE =
       new LedgerMetrics() {

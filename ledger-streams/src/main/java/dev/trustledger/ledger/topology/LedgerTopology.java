@@ -1,6 +1,5 @@
 package dev.trustledger.ledger.topology;
 
-import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.ledger.avro.Decision;
@@ -46,8 +45,9 @@ import org.apache.kafka.streams.state.Stores;
  *   -> ledger.entries | ledger.rejections | ledger.checkpoints | ledger.keys
  * ledger.keys        -> global store signer-keys (records signed by the ledger key; read by
  *                       verify)
- * ledger.entries     -> global store entries-by-subject (chains, for reads)
- * ledger.checkpoints -> global store checkpoints (latest per partition, for reads)
+ * ledger.entries     -> global store entries (chains, for reads, and the Merkle tree of
+ *                       entries, for tiles and proofs)
+ * ledger.checkpoints -> global store checkpoints (each signed checkpoint, and the latest)
  * </pre>
  */
 public final class LedgerTopology {
@@ -93,11 +93,11 @@ public final class LedgerTopology {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.ENTRIES),
                 Serdes.String(),
-                InternalSerdes.<LedgerEntry>of(LedgerEntry.getClassSchema()))
+                Serdes.ByteArray())
             .withLoggingDisabled(),
         topics.entries(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        () -> new EntriesIndexer(formats.entries()));
+        () -> new EntriesIndexer(formats.entries(), metrics));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.CHECKPOINTS),
@@ -106,7 +106,7 @@ public final class LedgerTopology {
             .withLoggingDisabled(),
         topics.checkpoints(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        CheckpointsUpdater::new);
+        () -> new CheckpointsUpdater(formats.checkpoints(), ledgerKey.publicKey(), metrics));
 
     // The head and the principals change on every event: caching writes each key's latest value
     // to the changelog once per commit, not once per event.

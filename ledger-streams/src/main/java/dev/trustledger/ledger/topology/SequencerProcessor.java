@@ -267,14 +267,14 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
         Checkpoint checkpoint =
             Checkpoint.newBuilder()
                 .setOrigin(due.body().origin())
-                .setPartition(due.partition())
+                .setTree(due.tree())
                 .setSize(due.body().size())
-                .setLogHash(java.nio.ByteBuffer.wrap(due.body().logHash()))
+                .setRootHash(java.nio.ByteBuffer.wrap(due.body().rootHash()))
                 .setCreatedAt(due.time())
                 .setNote(noteKey.sign(due.body(), ledgerKey))
                 .build();
         forward(
-            Integer.toString(due.partition()),
+            Integer.toString(due.tree()),
             new Output(
                 topics.checkpoints(),
                 -1,
@@ -292,8 +292,8 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
   }
 
   /**
-   * Keeps a wall-clock timer only while some partition has entries no checkpoint covers, so that an
-   * idle ledger writes nothing.
+   * Keeps a wall-clock timer only while the tree has entries no checkpoint covers, so that an idle
+   * ledger writes nothing.
    */
   private void armCheckpointTimer(LedgerHead head) {
     boolean pending = Sequencer.uncheckpointed(head);

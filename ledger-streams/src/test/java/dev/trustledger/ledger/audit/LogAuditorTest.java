@@ -10,8 +10,11 @@ import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.chain.EntryHash;
 import dev.trustledger.checkpoint.CheckpointBody;
+import dev.trustledger.checkpoint.CosignerKey;
 import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.checkpoint.SignedNote;
 import dev.trustledger.ledger.testkit.LedgerDriver;
+import dev.trustledger.merkle.MemoryTree;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +138,7 @@ class LogAuditorTest {
     var a = entries.get(7);
     entries.set(7, entries.get(8));
     entries.set(8, a);
-    assertFinds(withEntries(entries), Problem.Kind.CHECKPOINT_HASH);
+    assertFinds(withEntries(entries), Problem.Kind.LEDGER_SEQ);
   }
 
   @Test
@@ -171,7 +174,7 @@ class LogAuditorTest {
   void checkpointSignedByAnotherKeyIsCaught() {
     var impostor = key("impostor");
     Checkpoint c = log.checkpoints().get(0).value();
-    CheckpointBody body = new CheckpointBody(c.getOrigin(), c.getSize(), c.getLogHash().array());
+    CheckpointBody body = new CheckpointBody(c.getOrigin(), c.getSize(), c.getRootHash().array());
     String forged = new NoteKey("test.ledger", impostor.publicKey()).sign(body, impostor);
     List<Located<Checkpoint>> cps = new ArrayList<>(log.checkpoints());
     cps.set(0, Located.of(0, 0, Checkpoint.newBuilder(c).setNote(forged).build()));
@@ -204,13 +207,8 @@ class LogAuditorTest {
       last.put(e.getSubjectId(), fixed);
       rewritten.add(Located.of(0, rewritten.size(), fixed));
     }
-    List<byte[]> hashes = rewritten.stream().map(l -> l.value().getEntryHash().array()).toList();
-    CheckpointBody body =
-        new CheckpointBody(
-            "test.ledger/partition/0", hashes.size(), dev.trustledger.chain.LogHash.of(hashes));
-    String note =
-        new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey())
-            .sign(body, LedgerDriver.LEDGER_KEY);
+    CheckpointBody body = checkpointOf(rewritten, rewritten.size());
+    String note = LEDGER_NOTE.sign(body, LedgerDriver.LEDGER_KEY);
     List<Located<Checkpoint>> cps = new ArrayList<>(log.checkpoints());
     cps.add(
         Located.of(
@@ -218,12 +216,97 @@ class LogAuditorTest {
             cps.size(),
             Checkpoint.newBuilder(log.checkpoints().get(0).value())
                 .setSize(body.size())
-                .setLogHash(ByteBuffer.wrap(body.logHash()))
+                .setRootHash(ByteBuffer.wrap(body.rootHash()))
                 .setNote(note)
                 .build()));
     AuditReport report = audit(log.withEntries(Map.of(0, rewritten)).withCheckpoints(cps));
     assertThat(report.problems())
         .extracting(Problem::kind)
         .contains(Problem.Kind.CHECKPOINT_CONTRADICTION);
+  }
+
+  private static final NoteKey LEDGER_NOTE =
+      new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey());
+
+  private static CheckpointBody checkpointOf(List<Located<LedgerEntry>> entries, int size) {
+    MemoryTree tree = new MemoryTree();
+    entries.stream().limit(size).forEach(l -> tree.appendData(EntryHash.leafData(l.value())));
+    return new CheckpointBody("test.ledger", size, tree.root(size));
+  }
+
+  /** A copy of the log that agrees up to {@code from} and then holds other (re-signed) entries. */
+  private static List<Located<LedgerEntry>> divergedFrom(int from) {
+    List<Located<LedgerEntry>> entries = entries();
+    List<Located<LedgerEntry>> other = new ArrayList<>(entries.subList(0, from));
+    for (Located<LedgerEntry> l : entries.subList(from, entries.size())) {
+      other.add(
+          Located.of(
+              0,
+              l.offset(),
+              EntryHash.seal(
+                  EntryHash.unhashed(LedgerEntry.newBuilder(l.value()).setLedgerTime(T).build()))));
+    }
+    return other;
+  }
+
+  @Test
+  void aCheckpointOfADivergingCopyIsAForkAtTheFirstSizeWhereTheTreesDiffer() {
+    List<Located<LedgerEntry>> other = divergedFrom(6);
+    List<AuditLog.Observed> seen = new ArrayList<>();
+    for (int size : new int[] {4, 6, 7, 9}) {
+      seen.add(
+          new AuditLog.Observed(
+              "copy B at " + size,
+              LEDGER_NOTE.sign(checkpointOf(other, size), LedgerDriver.LEDGER_KEY)));
+    }
+    AuditReport report = audit(log.withObserved(seen));
+    List<Problem> forks =
+        report.problems().stream().filter(p -> p.kind() == Problem.Kind.FORK).toList();
+    assertThat(forks).hasSize(2);
+    assertThat(forks.get(0).expected())
+        .contains("root at size 7")
+        .contains("the trees agree at size 6");
+    assertThat(forks.get(0).found()).contains("copy B at 7");
+  }
+
+  @Test
+  void observedCheckpointsNeedTheWitnessQuorum() throws Exception {
+    var w1 = key("witness-1");
+    var w2 = key("witness-2");
+    CosignerKey k1 = new CosignerKey("w1.example", w1.publicKey());
+    CosignerKey k2 = new CosignerKey("w2.example", w2.publicKey());
+    CheckpointBody body = checkpointOf(entries(), entries().size());
+    SignedNote note = SignedNote.parse(LEDGER_NOTE.sign(body, LedgerDriver.LEDGER_KEY));
+    SignedNote one = note.with(List.of(k1.cosign(note.textBytes(), 100, w1)));
+    SignedNote both = one.with(List.of(k2.cosign(note.textBytes(), 101, w2)));
+    LogAuditor auditor = ledger.auditor().withWitnesses(List.of(k1, k2), 2);
+
+    assertThat(
+            auditor
+                .audit(log.withObserved(List.of(new AuditLog.Observed("node", both.format()))))
+                .problems())
+        .isEmpty();
+    assertThat(
+            auditor
+                .audit(log.withObserved(List.of(new AuditLog.Observed("node", one.format()))))
+                .problems())
+        .extracting(Problem::kind)
+        .containsExactly(Problem.Kind.QUORUM);
+    SignedNote.Signature bad = both.signatures().get(2);
+    byte[] blob = bad.blob();
+    blob[blob.length - 1] ^= 1;
+    SignedNote damaged =
+        new SignedNote(
+            note.text(),
+            List.of(
+                note.signatures().get(0),
+                one.signatures().get(1),
+                new SignedNote.Signature(bad.name(), blob)));
+    assertThat(
+            auditor
+                .audit(log.withObserved(List.of(new AuditLog.Observed("node", damaged.format()))))
+                .problems())
+        .extracting(Problem::kind)
+        .containsExactly(Problem.Kind.COSIGNATURE, Problem.Kind.QUORUM);
   }
 }

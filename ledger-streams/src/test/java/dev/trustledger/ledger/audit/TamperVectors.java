@@ -22,7 +22,6 @@ import dev.trustledger.avro.Severity;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.TrustParameters;
 import dev.trustledger.chain.EntryHash;
-import dev.trustledger.chain.LogHash;
 import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.Ed25519PrivateKey;
@@ -32,6 +31,7 @@ import dev.trustledger.event.Signer;
 import dev.trustledger.event.SigningBytes;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.testkit.LedgerDriver;
+import dev.trustledger.merkle.MemoryTree;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,7 +147,7 @@ public final class TamperVectors {
         new Vector(
             "reordered-entries",
             "two entries swapped",
-            Problem.Kind.CHECKPOINT_HASH,
+            Problem.Kind.LEDGER_SEQ,
             edit(
                 valid,
                 l -> {
@@ -320,10 +320,10 @@ public final class TamperVectors {
     List<Located<LedgerEntry>> entries = new ArrayList<>(valid.entries().get(0));
     entries.remove(6);
     AuditLog out = rechained(valid, entries);
-    List<byte[]> hashes =
-        out.entries().get(0).stream().map(l -> Buffers.toArray(l.value().getEntryHash())).toList();
+    MemoryTree tree = new MemoryTree();
+    out.entries().get(0).forEach(l -> tree.appendData(EntryHash.leafData(l.value())));
     CheckpointBody body =
-        new CheckpointBody(CheckpointBody.origin(LEDGER, 0), hashes.size(), LogHash.of(hashes));
+        new CheckpointBody(CheckpointBody.origin(LEDGER, 0), tree.size(), tree.root(tree.size()));
     String note =
         new NoteKey(LEDGER, LedgerDriver.LEDGER_KEY.publicKey())
             .sign(body, LedgerDriver.LEDGER_KEY);
@@ -334,7 +334,7 @@ public final class TamperVectors {
             checkpoints.size(),
             Checkpoint.newBuilder(valid.checkpoints().get(0).value())
                 .setSize(body.size())
-                .setLogHash(ByteBuffer.wrap(body.logHash()))
+                .setRootHash(ByteBuffer.wrap(body.rootHash()))
                 .setCreatedAt(EXPORTED_AT)
                 .setNote(note)
                 .build()));

@@ -392,7 +392,7 @@ class AuditIT {
             new ProducerRecord<>(
                 copy.checkpoints(),
                 0,
-                Integer.toString(c.value().getPartition()),
+                Integer.toString(c.value().getTree()),
                 FORMATS.checkpoints().encode(copy.checkpoints(), c.value())));
       }
       producer.flush();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.audit.AuditLog;
@@ -17,6 +16,7 @@ import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.Workload;
+import dev.trustledger.merkle.Proofs;
 import dev.trustledger.testkit.KafkaCluster;
 import dev.trustledger.topic.LedgerFormats;
 import dev.trustledger.topic.LedgerTopics;
@@ -93,7 +93,7 @@ class LedgerIT {
       assertThat(reasons.get(RejectionReason.MALFORMED)).isEqualTo(80);
     }
 
-    // Let the interval checkpoint cover every partition's tail.
+    // Let the interval checkpoint cover the tree's tail.
     Thread.sleep(2500);
     LogAuditor auditor = LogAuditor.of(LedgerDriver.LEDGER_KEY.publicKey());
     AuditLog log =
@@ -102,18 +102,15 @@ class LedgerIT {
     assertThat(report.problems()).isEmpty();
     assertThat(report.partitions()).isEqualTo(3);
     assertThat(log.entries()).allSatisfy((p, entries) -> assertThat(entries).isNotEmpty());
-    for (int p = 0; p < 3; p++) {
-      int partition = p;
-      long size = log.entries().get(p).size();
-      assertThat(log.checkpoints())
-          .as("a checkpoint covering all of partition %d", p)
-          .anySatisfy(
-              c -> {
-                Checkpoint cp = c.value();
-                assertThat(cp.getPartition()).isEqualTo(partition);
-                assertThat(cp.getSize()).isEqualTo(size);
-              });
-    }
+    long entries = log.entryCount();
+    assertThat(report.treeSize()).isEqualTo(entries);
+    assertThat(log.checkpoints())
+        .as("a checkpoint covering every entry")
+        .anySatisfy(c -> assertThat(c.value().getSize()).isEqualTo(entries));
+    // Every node's tree index holds the same tree, up to the last entry.
+    assertThat(ledger.reader().tree().size()).isEqualTo(entries);
+    assertThat(dev.trustledger.encoding.Hex.encode(Proofs.root(entries, ledger.reader().tree())))
+        .isEqualTo(report.rootHash());
 
     // The node's trust store equals the independent recomputation from the log.
     for (var agent : workload.agents()) {

@@ -21,15 +21,16 @@ import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.Severity;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.chain.EntryHash;
-import dev.trustledger.chain.LogHash;
 import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.crypto.Ed25519PrivateKey;
-import dev.trustledger.encoding.Buffers;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
 import dev.trustledger.id.PrincipalIds;
+import dev.trustledger.ledger.avro.TreeState;
 import dev.trustledger.ledger.avro.Verdict;
 import dev.trustledger.ledger.testkit.LedgerDriver;
+import dev.trustledger.merkle.MemoryTree;
+import dev.trustledger.serde.AvroBinary;
 import dev.trustledger.topic.EntryPartitions;
 import dev.trustledger.trust.Evidence;
 import dev.trustledger.trust.TrustModel;
@@ -134,24 +135,42 @@ class StepTest {
   }
 
   @Test
-  void eachEntryGoesToItsSubjectsPartitionAndFoldsIntoItsLogHash() {
+  void eachEntryGoesToItsSubjectsPartitionAndIsTheNextLeafOfTheTree() {
     MemoryLedger ledger = withTree();
-    Map<Integer, List<byte[]>> byPartition = new TreeMap<>();
+    MemoryTree tree = new MemoryTree();
+    Map<Integer, Integer> byPartition = new TreeMap<>();
     for (Step step : ledger.steps) {
       for (Step.Placed p : step.entries()) {
         assertThat(p.partition()).isEqualTo(EntryPartitions.of(p.entry().getSubjectId(), 3));
-        byPartition
-            .computeIfAbsent(p.partition(), k -> new ArrayList<>())
-            .add(Buffers.toArray(p.entry().getEntryHash()));
+        byPartition.merge(p.partition(), 1, Integer::sum);
+        assertThat(p.entry().getLedgerSeq()).isEqualTo(tree.size());
+        tree.appendData(AvroBinary.encode(p.entry()));
       }
     }
     assertThat(byPartition).hasSizeGreaterThan(1);
-    byPartition.forEach(
-        (partition, hashes) -> {
-          var log = ledger.head().getPartitions().get(partition);
-          assertThat(log.getSize()).isEqualTo(hashes.size());
-          assertThat(Buffers.toArray(log.getLogHash())).isEqualTo(LogHash.of(hashes));
-        });
+    TreeState state = ledger.head().getTrees().get(0);
+    assertThat(state.getSize()).isEqualTo(tree.size()).isEqualTo(ledger.entries.size());
+    assertThat(TreeStates.root(state)).isEqualTo(tree.root(tree.size()));
+    assertThat(state.getFrontier()).hasSize(Long.bitCount(tree.size()));
+  }
+
+  @Test
+  void theFrontierAloneGivesTheRootAfterEveryStep() {
+    MemoryLedger ledger = withTree();
+    MemoryTree tree = new MemoryTree();
+    for (LedgerEntry e : ledger.entries) {
+      tree.appendData(AvroBinary.encode(e));
+    }
+    // Sizes 1 .. n: the step's own frontier after each of its steps matches the full tree.
+    long size = 0;
+    for (Step step : ledger.steps) {
+      size += step.entries().size();
+      if (step.changes().head() != null) {
+        assertThat(TreeStates.root(step.changes().head().getTrees().get(0)))
+            .as("root after %d entries", size)
+            .isEqualTo(tree.root(size));
+      }
+    }
   }
 
   @Test
@@ -497,13 +516,10 @@ class StepTest {
             c -> {
               CheckpointBody body = c.body();
               assertThat(body.size()).isEqualTo(3);
-              assertThat(body.origin()).isEqualTo("test.ledger/partition/0");
-              assertThat(body.logHash())
-                  .isEqualTo(
-                      LogHash.of(
-                          ledger.entries.stream()
-                              .map(e -> Buffers.toArray(e.getEntryHash()))
-                              .toList()));
+              assertThat(body.origin()).isEqualTo("test.ledger");
+              MemoryTree tree = new MemoryTree();
+              ledger.entries.forEach(e -> tree.appendData(AvroBinary.encode(e)));
+              assertThat(body.rootHash()).isEqualTo(tree.root(3));
             });
     assertThat(Sequencer.uncheckpointed(ledger.head())).isFalse();
     Step idle = ledger.step(new Input.Tick(T + 100_000));

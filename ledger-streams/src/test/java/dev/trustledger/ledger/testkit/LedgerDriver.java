@@ -250,6 +250,29 @@ public final class LedgerDriver implements AutoCloseable {
     return new AuditLog(Map.of(0, located), cps, rejected, List.copyOf(inputsSeen));
   }
 
+  /** The read side over this driver's stores, as a node reads them. */
+  public dev.trustledger.ledger.read.LedgerReader reader() {
+    return new dev.trustledger.ledger.read.StoreLedgerReader(
+        new dev.trustledger.ledger.read.StoreLedgerReader.Stores() {
+          @Override
+          @SuppressWarnings("unchecked")
+          public <K, V> org.apache.kafka.streams.state.ReadOnlyKeyValueStore<K, V> keyValue(
+              String name) {
+            return (org.apache.kafka.streams.state.ReadOnlyKeyValueStore<K, V>)
+                driver.getKeyValueStore(name);
+          }
+
+          @Override
+          @SuppressWarnings("unchecked")
+          public <K, V> org.apache.kafka.streams.state.ReadOnlyWindowStore<K, V> window(
+              String name) {
+            return (org.apache.kafka.streams.state.ReadOnlyWindowStore<K, V>)
+                driver.getWindowStore(name);
+          }
+        },
+        formats.checkpoints());
+  }
+
   /** An auditor that trusts this ledger's key. */
   public LogAuditor auditor() {
     return LogAuditor.of(LEDGER_KEY.publicKey());

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.LedgerEntry;
-import dev.trustledger.chain.LogHash;
 import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.NoteKey;
-import dev.trustledger.encoding.Buffers;
 import dev.trustledger.ledger.config.LedgerConfig;
+import dev.trustledger.ledger.read.LogTree;
 import dev.trustledger.ledger.testkit.LedgerDriver;
-import java.util.ArrayList;
+import dev.trustledger.merkle.MemoryTree;
+import dev.trustledger.merkle.Proofs;
+import dev.trustledger.serde.AvroBinary;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class CheckpointTest {
   private final NoteKey noteKey = new NoteKey("test.ledger", LedgerDriver.LEDGER_KEY.publicKey());
 
   @Test
-  void everyNEntriesACheckpointSignsTheRunningLogHash() throws Exception {
+  void everyNEntriesACheckpointSignsTheRootOfTheTree() throws Exception {
     try (LedgerDriver ledger =
         new LedgerDriver(Map.of(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 3))) {
       ledger.publish(registerSponsor("acme", T), T);
@@ -32,9 +33,21 @@ class CheckpointTest {
       assertThat(ledger.checkpoints()).extracting(Checkpoint::getSize).containsExactly(3L, 6L);
       for (Checkpoint c : ledger.checkpoints()) {
         CheckpointBody body = noteKey.verify(c.getNote());
-        assertThat(body.origin()).isEqualTo("test.ledger/partition/0");
+        assertThat(body.origin()).isEqualTo("test.ledger");
         assertThat(body.size()).isEqualTo(c.getSize());
-        assertThat(body.logHash()).isEqualTo(logHashOf(ledger.entries(), (int) c.getSize()));
+        assertThat(body.rootHash()).isEqualTo(rootOf(ledger.entries(), (int) c.getSize()));
+      }
+      // Every node indexes the same tree from ledger.entries, and keeps each signed checkpoint.
+      LogTree tree = ledger.reader().tree();
+      assertThat(tree.size()).isEqualTo(ledger.entries().size());
+      assertThat(Proofs.root(6, tree)).isEqualTo(rootOf(ledger.entries(), 6));
+      assertThat(ledger.reader().checkpoint(3)).isPresent();
+      assertThat(ledger.reader().checkpoints())
+          .singleElement()
+          .extracting(Checkpoint::getSize)
+          .isEqualTo(6L);
+      for (long i = 0; i < tree.size(); i++) {
+        assertThat(tree.leafData(i)).hasValueSatisfying(d -> assertThat(d).isNotEmpty());
       }
     }
   }
@@ -53,11 +66,12 @@ class CheckpointTest {
     }
   }
 
-  private static byte[] logHashOf(List<LedgerEntry> entries, int size) {
-    List<byte[]> hashes = new ArrayList<>();
-    for (LedgerEntry e : entries.subList(0, size)) {
-      hashes.add(Buffers.toArray(e.getEntryHash()));
-    }
-    return LogHash.of(hashes);
+  private static byte[] rootOf(List<LedgerEntry> entries, int size) {
+    MemoryTree tree = new MemoryTree();
+    entries.stream()
+        .sorted(java.util.Comparator.comparingLong(LedgerEntry::getLedgerSeq))
+        .limit(size)
+        .forEach(e -> tree.appendData(AvroBinary.encode(e)));
+    return tree.root(size);
   }
 }
