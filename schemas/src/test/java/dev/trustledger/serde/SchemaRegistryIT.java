@@ -76,10 +76,10 @@ class SchemaRegistryIT {
     int v2Id = registry.register(subject, v2);
 
     GenericRecord written = new GenericData.Record(v2);
-    written.put("origin", "ledger/partition/0");
-    written.put("partition", 0);
+    written.put("origin", "ledger.example");
+    written.put("tree", 0);
     written.put("size", 12L);
-    written.put("log_hash", ByteBuffer.wrap(new byte[32]));
+    written.put("root_hash", ByteBuffer.wrap(new byte[32]));
     written.put("created_at", 1_767_225_600_000L);
     written.put("note", "note text");
     written.put("witness", "a witness cosignature");
@@ -88,7 +88,7 @@ class SchemaRegistryIT {
     Checkpoint read =
         ConfluentFormat.<Checkpoint>of(v1, new SchemaRegistryClient(server.ccompatUrl()), false)
             .decode("ledger.checkpoints", bytes);
-    assertThat(read.getOrigin()).isEqualTo("ledger/partition/0");
+    assertThat(read.getOrigin()).isEqualTo("ledger.example");
     assertThat(read.getSize()).isEqualTo(12L);
     assertThat(read.getNote()).isEqualTo("note text");
   }
