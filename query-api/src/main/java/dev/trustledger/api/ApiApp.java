@@ -3,6 +3,7 @@ package dev.trustledger.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.serde.WireFormat;
 import io.javalin.Javalin;
@@ -50,7 +51,9 @@ public final class ApiApp {
       Clock clock,
       BooleanSupplier ready,
       PrometheusMeterRegistry metrics,
-      ApiOptions options) {}
+      ApiOptions options,
+      Witnessing witnessing,
+      Ed25519PrivateKey ledgerKey) {}
 
   private ApiApp() {}
 
@@ -61,9 +64,11 @@ public final class ApiApp {
 
   public static Javalin create(Deps deps) {
     ObjectMapper json = mapper();
+    TransparencyApi log =
+        new TransparencyApi(deps.reader(), deps.witnessing(), deps.ledgerKey(), deps.clock(), json);
     LedgerApi api =
         new LedgerApi(
-            deps.reader(), deps.keys(), deps.sink(), deps.avroEvents(), deps.clock(), json);
+            deps.reader(), deps.keys(), deps.sink(), deps.avroEvents(), deps.clock(), json, log);
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");
@@ -112,7 +117,7 @@ public final class ApiApp {
                         .register(deps.metrics())
                         .record(Duration.ofNanos((long) (ms * 1_000_000))));
           }
-          routes(config.routes, api, deps, json, forwarder, openApi, explorer, bodies);
+          routes(config.routes, api, log, deps, json, forwarder, openApi, explorer, bodies);
         });
   }
 
@@ -146,6 +151,7 @@ public final class ApiApp {
   private static void routes(
       io.javalin.config.RoutesConfig r,
       LedgerApi api,
+      TransparencyApi log,
       Deps deps,
       ObjectMapper json,
       HttpClient forwarder,
@@ -156,6 +162,8 @@ public final class ApiApp {
     r.before(ctx -> refuseLargeBodies(ctx, deps.options()));
     r.before("/v1/*", ctx -> authorize(ctx, deps.options()));
     r.before("/v1/*", ctx -> route(ctx, deps.locator(), forwarder, bodies));
+    r.before("/checkpoint", ctx -> authorize(ctx, deps.options()));
+    r.before("/tile/*", ctx -> authorize(ctx, deps.options()));
 
     r.get("/v1/agents/{id}", api::getAgent);
     r.get("/v1/agents/{id}/entries", api::getEntries);
@@ -165,6 +173,13 @@ public final class ApiApp {
     r.post("/v1/events", bodies.guard(api::postEvent));
     r.get("/v1/events/{subject}/{eventId}", api::getEventStatus);
     r.get("/v1/checkpoints", api::getCheckpoints);
+    r.get("/v1/agents/{id}/receipt", log::receipt);
+    r.get("/v1/ledger", log::ledger);
+    r.get("/v1/log/inclusion", log::inclusion);
+    r.get("/v1/log/consistency", log::consistency);
+    r.get("/v1/log/witnesses", log::witnesses);
+    r.get("/checkpoint", log::checkpoint);
+    r.get("/tile/<path>", log::tile);
 
     r.get("/healthz", ctx -> ctx.json(new Views.Health("ok")));
     r.get(
@@ -342,10 +357,16 @@ public final class ApiApp {
     }
   }
 
-  /** Serves here, forwards to the node that holds the stores, or answers 503. */
+  /**
+   * Serves here, forwards to the node that holds the stores, or answers 503. The log's tree and
+   * checkpoints are in every node's global stores: those routes are always served here.
+   */
   private static void route(
       Context ctx, StoreLocator locator, HttpClient forwarder, BodyGate bodies) throws Exception {
     if (ctx.path().equals("/v1/events") && ctx.method() == HandlerType.POST) {
+      return;
+    }
+    if (ctx.path().startsWith("/v1/log/") || ctx.path().equals("/v1/checkpoints")) {
       return;
     }
     StoreLocator.Location location = locator.locate();

@@ -78,6 +78,7 @@ final class LedgerApi {
   private final Clock clock;
   private final ObjectMapper json;
   private final AgentViews agents;
+  private final TransparencyApi log;
   private final EventVerifier verifier = new EventVerifier(new PublicKeyCache(10_000));
   private final PublicKeyCache agentKeys = new PublicKeyCache(100_000);
 
@@ -87,7 +88,9 @@ final class LedgerApi {
       EventSink sink,
       WireFormat<SignedEvent> avroEvents,
       Clock clock,
-      ObjectMapper json) {
+      ObjectMapper json,
+      TransparencyApi log) {
+    this.log = log;
     this.reader = reader;
     this.keys = keys;
     this.sink = sink;
@@ -99,8 +102,19 @@ final class LedgerApi {
 
   void getAgent(Context ctx) {
     String id = principalId(ctx, "id", PrincipalKind.AGENT);
-    ctx.json(
-        agents.agent(id, clock.millis()).orElseThrow(() -> ApiException.notFound("agent", id)));
+    Views.Agent agent =
+        agents.agent(id, clock.millis()).orElseThrow(() -> ApiException.notFound("agent", id));
+    String proof = ctx.queryParam("proof");
+    if (proof == null || proof.equals("false")) {
+      ctx.json(agent);
+      return;
+    }
+    if (!proof.equals("true")) {
+      throw ApiException.badRequest("invalid-parameter", "proof must be true or false");
+    }
+    ObjectNode body = json.valueToTree(agent);
+    body.set("proof", log.agentProof(reader.principal(id).orElseThrow()));
+    ctx.json(body);
   }
 
   void getEntries(Context ctx) {
@@ -435,7 +449,7 @@ final class LedgerApi {
     }
   }
 
-  private static String principalId(Context ctx, String param, PrincipalKind kind) {
+  static String principalId(Context ctx, String param, PrincipalKind kind) {
     String id = ctx.pathParam(param);
     if (!PrincipalIds.isWellFormed(id, kind)) {
       throw ApiException.badRequest(
@@ -444,7 +458,7 @@ final class LedgerApi {
     return id;
   }
 
-  private static long longParam(Context ctx, String name, long fallback, long min, long max) {
+  static long longParam(Context ctx, String name, long fallback, long min, long max) {
     String raw = ctx.queryParam(name);
     if (raw == null) {
       return fallback;

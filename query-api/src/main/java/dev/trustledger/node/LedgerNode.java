@@ -13,6 +13,7 @@ import dev.trustledger.ledger.store.SignerKeyValues;
 import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.topic.LedgerFormats;
+import dev.trustledger.witness.WitnessClient;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -43,13 +44,19 @@ public final class LedgerNode implements AutoCloseable {
   private final LedgerPublisher publisher;
   private final Javalin http;
   private final HostInfo self;
+  private final WitnessClient witnesses;
 
   private LedgerNode(
-      LedgerRuntime runtime, LedgerPublisher publisher, Javalin http, HostInfo self) {
+      LedgerRuntime runtime,
+      LedgerPublisher publisher,
+      Javalin http,
+      HostInfo self,
+      WitnessClient witnesses) {
     this.runtime = runtime;
     this.publisher = publisher;
     this.http = http;
     this.self = self;
+    this.witnesses = witnesses;
   }
 
   /** Starts the topology and the API; the HTTP port must be free. */
@@ -91,6 +98,15 @@ public final class LedgerNode implements AutoCloseable {
             config.getPassword(LedgerConfig.HTTP_METRICS_TOKEN_CONFIG).value(),
             config.getInt(LedgerConfig.HTTP_MAX_THREADS_CONFIG),
             config.getInt(LedgerConfig.HTTP_MAX_BODY_READERS_CONFIG));
+    WitnessClient witnesses =
+        new WitnessClient(
+                runtime.reader(),
+                config.witnesses().stream()
+                    .map(w -> new WitnessClient.Endpoint(w.key(), w.url()))
+                    .toList(),
+                config.witnessQuorum(),
+                metrics)
+            .start(Duration.ofMillis(250));
     ApiApp.Deps deps =
         new ApiApp.Deps(
             runtime.reader(),
@@ -103,18 +119,21 @@ public final class LedgerNode implements AutoCloseable {
                 streams.state() == KafkaStreams.State.RUNNING
                     && locator.locate().kind() != StoreLocator.Location.Kind.UNAVAILABLE,
             metrics,
-            options);
+            options,
+            witnesses,
+            ledgerKey);
     Javalin http;
     try {
       http = ApiApp.create(deps).start(host, port);
     } catch (RuntimeException e) {
+      witnesses.close();
       publisher.close();
       runtime.close();
       throw new IllegalStateException(
           "HTTP port " + host + ":" + port + " cannot be used: " + e.getMessage(), e);
     }
     LOG.info("ledger node serving on http://{}:{}", host, port);
-    return new LedgerNode(runtime, publisher, http, self);
+    return new LedgerNode(runtime, publisher, http, self, witnesses);
   }
 
   private static double principals(LedgerRuntime runtime, StoreLocator locator) {
@@ -227,6 +246,7 @@ public final class LedgerNode implements AutoCloseable {
 
   @Override
   public void close() {
+    witnesses.close();
     http.stop();
     publisher.close();
     runtime.close();

@@ -150,7 +150,9 @@ class ApiRoutesTest {
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC),
                 () -> true,
                 metrics,
-                options))
+                options,
+                Witnessing.NONE,
+                LEDGER_KEY))
         .start("127.0.0.1", 0);
   }
 

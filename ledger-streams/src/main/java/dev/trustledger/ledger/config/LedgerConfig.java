@@ -84,6 +84,9 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String HTTP_MAX_THREADS_CONFIG = "http.max.threads";
   public static final String HTTP_MAX_BODY_READERS_CONFIG = "http.max.body.readers";
   public static final String EXCEPTION_POLICY_CONFIG = "sequencer.exception.policy";
+  public static final String WITNESS_KEYS_CONFIG = "witness.keys";
+  public static final String WITNESS_URLS_CONFIG = "witness.urls";
+  public static final String WITNESS_QUORUM_CONFIG = "witness.quorum";
 
   /** What the sequencer does when deciding an input throws (a bug, not a bad input). */
   public enum ExceptionPolicy {
@@ -337,6 +340,28 @@ public final class LedgerConfig extends AbstractConfig {
               "Most requests reading a body at once; others get 503 at once, so slow bodies"
                   + " cannot take every thread.")
           .define(
+              WITNESS_KEYS_CONFIG,
+              Type.LIST,
+              List.of(),
+              Importance.MEDIUM,
+              "Cosignature verifier keys (C2SP vkeys, <name>+<hex id>+<base64 0x04||key>) of the"
+                  + " witnesses the node submits each new checkpoint to; empty: no witnesses.")
+          .define(
+              WITNESS_URLS_CONFIG,
+              Type.LIST,
+              List.of(),
+              Importance.MEDIUM,
+              "Submission URL prefixes of those witnesses, in the same order (the node POSTs to"
+                  + " <url>/add-checkpoint).")
+          .define(
+              WITNESS_QUORUM_CONFIG,
+              Type.INT,
+              -1,
+              Range.atLeast(-1),
+              Importance.MEDIUM,
+              "How many witnesses must cosign a checkpoint before receipts are served from it;"
+                  + " -1: all of them.")
+          .define(
               EXCEPTION_POLICY_CONFIG,
               Type.STRING,
               "fail",
@@ -390,6 +415,64 @@ public final class LedgerConfig extends AbstractConfig {
   }
 
   /** Admin keys by admin id. */
+  /** A witness the node submits checkpoints to. */
+  public record Witness(dev.trustledger.checkpoint.CosignerKey key, String url) {}
+
+  /**
+   * The configured witnesses.
+   *
+   * @throws org.apache.kafka.common.config.ConfigException when the keys and URLs do not pair up or
+   *     a key is not a cosignature verifier key
+   */
+  public List<Witness> witnesses() {
+    List<String> keys = getList(WITNESS_KEYS_CONFIG);
+    List<String> urls = getList(WITNESS_URLS_CONFIG);
+    if (keys.size() != urls.size()) {
+      throw new org.apache.kafka.common.config.ConfigException(
+          WITNESS_KEYS_CONFIG
+              + " names "
+              + keys.size()
+              + " witnesses, "
+              + WITNESS_URLS_CONFIG
+              + " "
+              + urls.size()
+              + ": give one URL per key, in the same order");
+    }
+    List<Witness> out = new java.util.ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      try {
+        String url =
+            urls.get(i).endsWith("/")
+                ? urls.get(i).substring(0, urls.get(i).length() - 1)
+                : urls.get(i);
+        java.net.URI.create(url).toURL();
+        out.add(new Witness(dev.trustledger.checkpoint.CosignerKey.parse(keys.get(i)), url));
+      } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+        throw new org.apache.kafka.common.config.ConfigException(
+            "witness "
+                + (i + 1)
+                + " ("
+                + keys.get(i)
+                + " at "
+                + urls.get(i)
+                + "): "
+                + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** How many witnesses must cosign a checkpoint: the configured quorum, or all of them. */
+  public int witnessQuorum() {
+    int n = getList(WITNESS_KEYS_CONFIG).size();
+    int q = getInt(WITNESS_QUORUM_CONFIG);
+    if (q > n) {
+      throw new org.apache.kafka.common.config.ConfigException(
+          WITNESS_QUORUM_CONFIG + "=" + q + " but only " + n + " witnesses are configured");
+    }
+    return q < 0 ? n : q;
+  }
+
   public Map<String, Ed25519PublicKey> adminKeys() {
     return adminKeys;
   }
