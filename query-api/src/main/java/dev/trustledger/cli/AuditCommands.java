@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trustledger.crypto.CryptoException;
 import dev.trustledger.crypto.Ed25519PublicKey;
-import dev.trustledger.crypto.KeyFiles;
 import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.audit.AuditLog;
@@ -182,17 +180,8 @@ final class AuditCommands {
                   Problem.Kind.GENESIS, -1, -1, "", -1, "admins " + want, "admins " + found));
     }
 
-    private static Ed25519PublicKey publicKey(String fileOrBase64) {
-      Path path = Path.of(fileOrBase64);
-      try {
-        if (java.nio.file.Files.exists(path)) {
-          return KeyFiles.readPublicKey(path);
-        }
-        return Ed25519PublicKey.of(Base64Url.decode(fileOrBase64));
-      } catch (IOException | CryptoException | IllegalArgumentException e) {
-        throw new CliException(
-            ExitCodes.ENVIRONMENT, "not a public key file or base64url key: " + fileOrBase64);
-      }
+    private static Ed25519PublicKey publicKey(String given) {
+      return KeyOptions.publicKey(given, "ledger");
     }
 
     /** Compares the recomputed trust of every agent with a running node's answer. */

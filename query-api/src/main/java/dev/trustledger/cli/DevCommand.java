@@ -1,5 +1,7 @@
 package dev.trustledger.cli;
 
+import dev.trustledger.checkpoint.CosignerKey;
+import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.KeyFiles;
 import dev.trustledger.encoding.Base64Url;
@@ -7,6 +9,7 @@ import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.node.LedgerNode;
 import dev.trustledger.node.kafka.EmbeddedKafka;
+import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,6 +34,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true)
 final class DevCommand implements Callable<Integer> {
   static final String LEDGER_NAME = "trustledger.dev";
+  static final String WITNESS_NAME = "witness.trustledger.dev";
 
   @Spec CommandSpec spec;
 
@@ -45,6 +49,12 @@ final class DevCommand implements Callable<Integer> {
       defaultValue = "9092",
       description = "Kafka port (the controller uses the next one). Default: ${DEFAULT-VALUE}")
   int kafkaPort;
+
+  @Option(
+      names = "--witness-port",
+      defaultValue = "-1",
+      description = "Port of the ledger's own witness. Default: the HTTP port + 1.")
+  int witnessPort;
 
   @Option(
       names = "--data-dir",
@@ -69,11 +79,24 @@ final class DevCommand implements Callable<Integer> {
     Path keys = dataDir.resolve("keys");
     Ed25519PrivateKey admin = keyPair(keys.resolve("admin.key"), out);
     Ed25519PrivateKey ledger = keyPair(keys.resolve("ledger.key"), out);
+    Ed25519PrivateKey witnessKey = keyPair(keys.resolve("witness.key"), out);
+    NoteKey ledgerNote = new NoteKey(LEDGER_NAME, ledger.publicKey());
+    CosignerKey cosigner = new CosignerKey(WITNESS_NAME, witnessKey.publicKey());
+    int wport = witnessPort < 0 ? port + 1 : witnessPort;
+    Javalin witness =
+        LogCommands.WitnessCommand.start(
+            cosigner,
+            witnessKey,
+            Map.of(LEDGER_NAME, ledgerNote),
+            dataDir.resolve("witness"),
+            "127.0.0.1",
+            wport);
 
     EmbeddedKafka kafka;
     try {
       kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", kafkaPort, kafkaPort + 1);
     } catch (IllegalStateException e) {
+      witness.stop();
       throw new CliException(ExitCodes.ENVIRONMENT, e.getMessage());
     }
     Map<String, Object> values = new HashMap<>();
@@ -84,12 +107,15 @@ final class DevCommand implements Callable<Integer> {
     values.put(LedgerConfig.LEDGER_KEY_FILE_CONFIG, keys.resolve("ledger.key").toString());
     values.put(LedgerConfig.STATE_DIR_CONFIG, dataDir.resolve("state").toAbsolutePath().toString());
     values.put(LedgerConfig.HTTP_PORT_CONFIG, port);
+    values.put(LedgerConfig.WITNESS_KEYS_CONFIG, cosigner.verifierKey());
+    values.put(LedgerConfig.WITNESS_URLS_CONFIG, "http://127.0.0.1:" + witness.port());
     LedgerConfig config = ConfigLoader.load(null, Map.of(), values);
     LedgerNode node;
     try {
       node = LedgerNode.start(config, ledger);
     } catch (IllegalStateException e) {
       kafka.close();
+      witness.stop();
       throw new CliException(ExitCodes.ENVIRONMENT, e.getMessage());
     }
     CountDownLatch stop = new CountDownLatch(1);
@@ -98,6 +124,7 @@ final class DevCommand implements Callable<Integer> {
             () -> {
               node.close();
               kafka.close();
+              witness.stop();
               stop.countDown();
             },
             "ledger-dev-shutdown");
@@ -118,6 +145,8 @@ final class DevCommand implements Callable<Integer> {
     out.println("  OpenAPI   " + node.url() + "/openapi.yaml");
     out.println("  metrics   " + node.url() + "/metrics");
     out.println("  Kafka     " + kafka.bootstrapServers());
+    out.println("  ledger    " + ledgerNote.verifierKey());
+    out.println("  witness   http://127.0.0.1:" + witness.port() + " " + cosigner.verifierKey());
     out.println(
         "  admin     " + Signer.admin(admin).id() + " (key " + keys.resolve("admin.key") + ")");
     out.println("  data      " + dataDir.toAbsolutePath());

@@ -37,6 +37,49 @@ final class HttpLedger {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** A GET whose answer is text (a checkpoint, a receipt), with its status. */
+  record Text(int status, String body) {}
+
+  Text text(String path) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.UTF_8));
+      return new Text(response.statusCode(), response.body());
+    } catch (ConnectException | HttpTimeoutException e) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE, "ledger node " + base + " is unreachable: " + e);
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE, "talking to " + base + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.UNREACHABLE, "interrupted");
+    }
+  }
+
+  /** A GET whose answer is bytes (a tile), with its status. */
+  byte[] bytes(String path) {
+    try {
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200) {
+        throw new CliException(
+            ExitCodes.NOT_FOUND, "GET " + path + " answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE, "talking to " + base + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.UNREACHABLE, "interrupted");
+    }
+  }
+
   private Answer send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response =

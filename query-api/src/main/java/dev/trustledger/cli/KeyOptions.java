@@ -26,4 +26,57 @@ final class KeyOptions {
       throw new CliException(ExitCodes.ENVIRONMENT, role + " key file: " + e.getMessage());
     }
   }
+
+  /**
+   * A public key as a person passes it: an SPKI PEM file, 64 hex digits, base64url of the raw key,
+   * or a C2SP note verifier key ({@code <name>+<hex id>+<base64(0x01 || key)>}).
+   */
+  static dev.trustledger.crypto.Ed25519PublicKey publicKey(String given, String role) {
+    Path path = Path.of(given);
+    try {
+      if (java.nio.file.Files.isRegularFile(path)) {
+        String text = java.nio.file.Files.readString(path).trim();
+        if (text.startsWith("-----BEGIN")) {
+          return KeyFiles.readPublicKey(path);
+        }
+        given = text;
+      }
+      if (given.contains("+")) {
+        return dev.trustledger.checkpoint.NoteKey.parse(given).publicKey();
+      }
+      if (given.matches("[0-9a-f]{64}")) {
+        return dev.trustledger.crypto.Ed25519PublicKey.of(
+            dev.trustledger.encoding.Hex.decode(given));
+      }
+      return dev.trustledger.crypto.Ed25519PublicKey.of(
+          dev.trustledger.encoding.Base64Url.decode(given));
+    } catch (IOException | CryptoException | IllegalArgumentException e) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          role
+              + " key '"
+              + given
+              + "' is not a public key file, hex, base64url or verifier key: "
+              + e.getMessage());
+    }
+  }
+
+  /** A witness's cosignature verifier key, given as the string or a file holding it. */
+  static dev.trustledger.checkpoint.CosignerKey witnessKey(String given) {
+    Path path = Path.of(given);
+    try {
+      String text =
+          java.nio.file.Files.isRegularFile(path)
+              ? java.nio.file.Files.readString(path).trim()
+              : given;
+      return dev.trustledger.checkpoint.CosignerKey.parse(text);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "witness key '"
+              + given
+              + "' is not a cosignature verifier key <name>+<hex id>+<base64>: "
+              + e.getMessage());
+    }
+  }
 }

@@ -24,7 +24,11 @@ import picocli.CommandLine.Command;
       QueryCommands.Verify.class,
       QueryCommands.SignMessage.class,
       AuditCommands.Audit.class,
-      AuditCommands.Export.class
+      AuditCommands.Export.class,
+      LogCommands.WitnessCommand.class,
+      LogCommands.VerifyReceipt.class,
+      LogCommands.Proof.class,
+      LogCommands.CheckpointCommand.class
     })
 public final class LedgerCli implements Callable<Integer> {
   @Override

@@ -41,16 +41,34 @@ final class QueryCommands {
     @Option(
         names = "--kind",
         defaultValue = "agent",
-        description = "admin, sponsor or agent: decides the printed id. Default: ${DEFAULT-VALUE}")
+        description =
+            "admin, sponsor, agent or witness: decides the printed id (or, for a witness, its"
+                + " verifier key). Default: ${DEFAULT-VALUE}")
     String kind;
+
+    @Option(
+        names = "--name",
+        description = "A witness's cosigner name (a schema-less URL, e.g. witness.example/w1).")
+    String name;
 
     @Override
     public Integer call() {
-      PrincipalKind k;
-      try {
-        k = PrincipalKind.valueOf(kind.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(ExitCodes.USAGE, "--kind must be admin, sponsor or agent");
+      boolean witness = kind.equalsIgnoreCase("witness");
+      PrincipalKind k = null;
+      if (witness) {
+        if (name == null) {
+          throw new CliException(ExitCodes.USAGE, "a witness key needs --name <cosigner name>");
+        }
+      } else {
+        try {
+          k = PrincipalKind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          k = null;
+        }
+        if (k == null || k == PrincipalKind.LEDGER) {
+          throw new CliException(
+              ExitCodes.USAGE, "--kind must be admin, sponsor, agent or witness");
+        }
       }
       Ed25519PrivateKey key = Ed25519PrivateKey.generate();
       try {
@@ -64,7 +82,13 @@ final class QueryCommands {
             ExitCodes.ENVIRONMENT, "cannot write " + out + ": " + e.getMessage());
       }
       PrintWriter w = spec.commandLine().getOut();
-      w.println("id          " + new Signer(k, key).id());
+      if (witness) {
+        w.println(
+            "verifier key "
+                + new dev.trustledger.checkpoint.CosignerKey(name, key.publicKey()).verifierKey());
+      } else {
+        w.println("id          " + new Signer(k, key).id());
+      }
       w.println("public key  " + Base64Url.encode(key.publicKey().raw()));
       w.println("private key " + out + " (mode 0600)");
       w.println("public key  " + out + ".pub");
