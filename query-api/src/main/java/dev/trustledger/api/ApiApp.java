@@ -68,7 +68,14 @@ public final class ApiApp {
         new TransparencyApi(deps.reader(), deps.witnessing(), deps.ledgerKey(), deps.clock(), json);
     LedgerApi api =
         new LedgerApi(
-            deps.reader(), deps.keys(), deps.sink(), deps.avroEvents(), deps.clock(), json, log);
+            deps.reader(),
+            deps.keys(),
+            deps.sink(),
+            deps.avroEvents(),
+            deps.clock(),
+            json,
+            log,
+            deps.ledgerKey());
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");

@@ -11,15 +11,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.avro.EntryRef;
 import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.OutcomeStatus;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.avro.UnsignedOutcome;
+import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
+import dev.trustledger.event.EventHashes;
 import dev.trustledger.event.EventIds;
 import dev.trustledger.event.Messages;
+import dev.trustledger.event.Outcomes;
 import dev.trustledger.id.PrincipalIds;
 import dev.trustledger.json.AvroJson;
 import dev.trustledger.ledger.avro.Decision;
@@ -33,6 +38,7 @@ import dev.trustledger.serde.WireFormat;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -79,6 +85,8 @@ final class LedgerApi {
   private final ObjectMapper json;
   private final AgentViews agents;
   private final TransparencyApi log;
+  private final Ed25519PrivateKey ledgerKey;
+  private final String ledgerId;
   private final EventVerifier verifier = new EventVerifier(new PublicKeyCache(10_000));
   private final PublicKeyCache agentKeys = new PublicKeyCache(100_000);
 
@@ -89,8 +97,11 @@ final class LedgerApi {
       WireFormat<SignedEvent> avroEvents,
       Clock clock,
       ObjectMapper json,
-      TransparencyApi log) {
+      TransparencyApi log,
+      Ed25519PrivateKey ledgerKey) {
     this.log = log;
+    this.ledgerKey = ledgerKey;
+    this.ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, ledgerKey.publicKey().raw());
     this.reader = reader;
     this.keys = keys;
     this.sink = sink;
@@ -254,12 +265,33 @@ final class LedgerApi {
       LOG.warn("publishing event {} failed", event.getEventId(), e);
       throw ApiException.unavailable("the event could not be written to Kafka; retry", 5);
     }
+    byte[] eventHash = EventHashes.of(event);
+    long received = clock.millis();
+    UnsignedOutcome outcome =
+        UnsignedOutcome.newBuilder()
+            .setLedgerId(ledgerId)
+            .setEventHash(ByteBuffer.wrap(eventHash))
+            .setSubjectId(event.getSubjectId())
+            .setEventId(event.getEventId())
+            .setStatus(OutcomeStatus.RECEIVED)
+            .setLedgerSeq(-1)
+            .setTime(received)
+            .build();
     ctx.status(202)
         .json(
             new Views.Accepted(
                 event.getEventId(),
                 event.getSubjectId(),
-                "/v1/events/" + event.getSubjectId() + "/" + encode(event.getEventId())));
+                "/v1/events/"
+                    + event.getSubjectId()
+                    + "/"
+                    + encode(event.getEventId())
+                    + "?event_hash="
+                    + Hex.encode(eventHash),
+                Hex.encode(eventHash),
+                ledgerId,
+                received,
+                Base64Url.encode(Outcomes.sign(outcome, ledgerKey))));
   }
 
   void getEventStatus(Context ctx) {
@@ -299,17 +331,17 @@ final class LedgerApi {
     List<Views.Decided> others = new ArrayList<>();
     for (Decision d : decisions) {
       if (d != chosen) {
-        others.add(decided(d));
+        others.add(decided(subject, eventId, d));
       }
     }
     if (chosen == null) {
       ctx.json(
           new Views.EventStatus(
               subject, eventId, "pending", hashParam, null, null, null, null, null, null, null,
-              others));
+              null, null, others));
       return;
     }
-    Views.Decided d = decided(chosen);
+    Views.Decided d = decided(subject, eventId, chosen);
     ctx.json(
         new Views.EventStatus(
             subject,
@@ -323,6 +355,8 @@ final class LedgerApi {
             d.detail(),
             d.duplicateOf(),
             d.ledgerTime(),
+            ledgerId,
+            d.signature(),
             others));
   }
 
@@ -330,7 +364,24 @@ final class LedgerApi {
     return PrincipalIds.kindOf(id).filter(k -> k == PrincipalKind.LEDGER).isPresent();
   }
 
-  private static Views.Decided decided(Decision d) {
+  /** What the ledger says of {@code d}, as signed bytes' record. */
+  private UnsignedOutcome outcome(String subject, String eventId, Decision d) {
+    boolean accepted = d.getStatus() == DecisionStatus.ACCEPTED;
+    EntryRef e = d.getEntry();
+    return UnsignedOutcome.newBuilder()
+        .setLedgerId(ledgerId)
+        .setEventHash(d.getEventHash())
+        .setSubjectId(subject)
+        .setEventId(eventId)
+        .setStatus(accepted ? OutcomeStatus.ACCEPTED : OutcomeStatus.REJECTED)
+        .setReason(accepted ? null : d.getReason())
+        .setLedgerSeq(accepted && e != null ? e.getLedgerSeq() : d.getLedgerSeq())
+        .setEntryHash(accepted && e != null ? e.getEntryHash() : null)
+        .setTime(d.getLedgerTime())
+        .build();
+  }
+
+  private Views.Decided decided(String subject, String eventId, Decision d) {
     boolean accepted = d.getStatus() == DecisionStatus.ACCEPTED;
     EntryRef e = d.getEntry();
     Views.EntryRefView ref =
@@ -346,11 +397,12 @@ final class LedgerApi {
         accepted ? "accepted" : "rejected",
         accepted && ref != null ? ref.seq() : null,
         accepted && ref != null ? ref.entryHash() : null,
-        accepted && ref != null ? ref.ledgerSeq() : null,
+        accepted && ref != null ? Long.valueOf(ref.ledgerSeq()) : Long.valueOf(d.getLedgerSeq()),
         accepted ? null : d.getReason().name(),
         accepted ? null : d.getDetail(),
         accepted ? null : ref,
-        d.getLedgerTime());
+        d.getLedgerTime(),
+        Base64Url.encode(Outcomes.sign(outcome(subject, eventId, d), ledgerKey)));
   }
 
   void getCheckpoints(Context ctx) {

@@ -50,7 +50,18 @@ public final class Views {
   public record VerifyResult(
       boolean verified, boolean trusted, String status, Integer trustScore, String reason) {}
 
-  public record Accepted(String eventId, String subjectId, String statusUrl) {}
+  /**
+   * An event taken for publishing: {@code signature} is the ledger's over a RECEIVED outcome of
+   * {@code event_hash} at {@code received_at}.
+   */
+  public record Accepted(
+      String eventId,
+      String subjectId,
+      String statusUrl,
+      String eventHash,
+      String ledgerId,
+      long receivedAt,
+      String signature) {}
 
   /** Where an entry stands. */
   public record EntryRefView(String subjectId, long seq, String entryHash, long ledgerSeq) {}
@@ -66,7 +77,8 @@ public final class Views {
       String reason,
       String detail,
       EntryRefView duplicateOf,
-      Long ledgerTime) {}
+      Long ledgerTime,
+      String signature) {}
 
   /**
    * What the ledger decided about an event: the one named by {@code event_hash}, or else the one
@@ -85,6 +97,8 @@ public final class Views {
       String detail,
       EntryRefView duplicateOf,
       Long ledgerTime,
+      String ledgerId,
+      String signature,
       List<Decided> others) {}
 
   public record CheckpointView(

@@ -2,9 +2,11 @@ package dev.trustledger.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustledger.avro.SignedEvent;
+import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.encoding.Hex;
 import dev.trustledger.event.EventDraft;
 import dev.trustledger.event.EventHashes;
+import dev.trustledger.event.Outcomes;
 import dev.trustledger.json.AvroJson;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.serde.SingleObjectFormat;
@@ -44,6 +46,13 @@ final class PublishOptions {
   boolean noWait;
 
   @Option(
+      names = "--ledger-key",
+      description =
+          "The ledger's public key, to check that the answers are the ledger's (verifier key, hex,"
+              + " base64url or PEM file). Default: the key the node names in GET /v1/ledger.")
+  String ledgerKey;
+
+  @Option(
       names = "--timeout",
       defaultValue = "15",
       description =
@@ -65,21 +74,26 @@ final class PublishOptions {
       out.println("refused (" + answer.status() + "): " + HttpLedger.detail(answer));
       return answer.status() == 422 ? ExitCodes.NO : ExitCodes.USAGE;
     }
+    Ed25519PublicKey key = ledgerKey(node);
+    requireSigned(answer.body(), key);
     out.println("published " + event.getEventId() + " about " + event.getSubjectId());
     if (noWait) {
       return ExitCodes.OK;
     }
     // Ask about this very event (its hash), not whatever else was sent under its id.
-    String statusUrl =
-        answer.body().get("status_url").asText()
-            + "?event_hash="
-            + Hex.encode(EventHashes.of(event));
+    String statusUrl = answer.body().get("status_url").asText();
+    if (!statusUrl.contains("event_hash=")) {
+      statusUrl += "?event_hash=" + Hex.encode(EventHashes.of(event));
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     long pause = 20;
     while (System.nanoTime() < deadline) {
       HttpLedger.Answer status = node.get(statusUrl);
       JsonNode body = status.body();
       String state = body.path("status").asText();
+      if (state.equals("accepted") || state.equals("rejected")) {
+        requireSigned(body, key);
+      }
       if (state.equals("accepted")) {
         out.println(
             "accepted: seq "
@@ -100,6 +114,32 @@ final class PublishOptions {
     }
     out.println("still pending after " + timeoutSeconds + " s; check " + url + statusUrl);
     return ExitCodes.UNREACHABLE;
+  }
+
+  /** The ledger key to check answers with: the one given, or the one the node names. */
+  private Ed25519PublicKey ledgerKey(HttpLedger node) {
+    if (ledgerKey != null) {
+      return KeyOptions.publicKey(ledgerKey, "ledger");
+    }
+    HttpLedger.Answer l = node.get("/v1/ledger");
+    if (l.status() != 200) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE, "the node does not describe its ledger: " + HttpLedger.detail(l));
+    }
+    return Ed25519PublicKey.of(Hex.decode(l.body().get("public_key").asText()));
+  }
+
+  private static void requireSigned(JsonNode answer, Ed25519PublicKey key) {
+    boolean signed;
+    try {
+      signed = Outcomes.verifyAnswer(answer, key);
+    } catch (IllegalArgumentException e) {
+      signed = false;
+    }
+    if (!signed) {
+      throw new CliException(
+          ExitCodes.ENVIRONMENT, "the node's answer is not signed by the ledger key: " + answer);
+    }
   }
 
   private int sendToKafka(SignedEvent event, PrintWriter out) {

@@ -323,7 +323,13 @@ class ApiRoutesTest {
             .sign(Signer.admin(ADMIN));
     var r = client.postJson("/v1/events", "/v1/events", AvroJson.toJson(event).toString());
     assertThat(r.status()).as(r.text()).isEqualTo(202);
-    assertThat(r.json().get("status_url").asText()).isEqualTo("/v1/events/" + CHILD_ID + "/e-1");
+    String hash = dev.trustledger.encoding.Hex.encode(dev.trustledger.event.EventHashes.of(event));
+    assertThat(r.json().get("status_url").asText())
+        .isEqualTo("/v1/events/" + CHILD_ID + "/e-1?event_hash=" + hash);
+    assertThat(r.json().get("event_hash").asText()).isEqualTo(hash);
+    assertThat(dev.trustledger.event.Outcomes.verifyAnswer(r.json(), LEDGER_KEY.publicKey()))
+        .as("the ledger signed that it received the event")
+        .isTrue();
     assertThat(ledger.published).containsExactly(event);
   }
 
@@ -374,6 +380,16 @@ class ApiRoutesTest {
     var rejected =
         client.get("/v1/events/{subject}/{event_id}", "/v1/events/" + BOT_ID + "/bad").json();
     assertThat(rejected.get("reason").asText()).isEqualTo("SELF_REPORT");
+    for (var answer : List.of(accepted, rejected)) {
+      assertThat(dev.trustledger.event.Outcomes.verifyAnswer(answer, LEDGER_KEY.publicKey()))
+          .as("signed: %s", answer)
+          .isTrue();
+      var forged = answer.deepCopy();
+      ((com.fasterxml.jackson.databind.node.ObjectNode) forged).put("ledger_time", NOW + 1);
+      assertThat(dev.trustledger.event.Outcomes.verifyAnswer(forged, LEDGER_KEY.publicKey()))
+          .isFalse();
+    }
+    assertThat(pending.has("signature")).isFalse();
   }
 
   @Test

@@ -391,6 +391,7 @@ public final class Sequencer implements LedgerStep {
               .setDetail(rejected.detail())
               .setEntry(duplicateOf)
               .setLedgerTime(t)
+              .setLedgerSeq(position)
               .build());
     }
     return new Step(List.of(), Optional.of(rejection), List.of(), List.of(), o.changes());
