@@ -93,6 +93,45 @@ final class AuditCommands {
     boolean json;
 
     @Option(
+        names = "--checkpoint",
+        description =
+            "A checkpoint seen elsewhere (a file: a node's /checkpoint, a saved note, a receipt;"
+                + " repeatable): it must be of this log's tree, or the audit reports a fork.")
+    List<Path> observed = List.of();
+
+    @Option(
+        names = "--witness-key",
+        description = "A witness's cosignature verifier key, or a file holding it (repeatable).")
+    List<String> witnessKeys = List.of();
+
+    @Option(
+        names = "--quorum",
+        defaultValue = "-1",
+        description =
+            "Valid cosignatures each --checkpoint needs of the witnesses given; default: all.")
+    int quorum;
+
+    @Option(
+        names = "--follow",
+        description =
+            "Keep following the log (with --bootstrap) and verify each new checkpoint as it comes:"
+                + " a monitor. Stops with exit 1 at the first problem.")
+    boolean follow;
+
+    @Option(
+        names = "--state-dir",
+        description =
+            "With --follow: where the monitor keeps what it verified, to resume from the last"
+                + " verified checkpoint after a restart.")
+    Path stateDir;
+
+    @Option(
+        names = "--metrics-port",
+        defaultValue = "-1",
+        description = "With --follow: serve Prometheus metrics on 127.0.0.1:<port>/metrics.")
+    int metricsPort;
+
+    @Option(
         names = "--max-problems",
         defaultValue = "100",
         description = "Problems to print. Default: ${DEFAULT-VALUE}")
@@ -102,7 +141,18 @@ final class AuditCommands {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      LogAuditor auditor = LogAuditor.of(publicKey(ledgerKey));
+      if (follow) {
+        return Monitor.run(this, out, err);
+      }
+      List<dev.trustledger.checkpoint.CosignerKey> witnesses =
+          witnessKeys.stream().map(KeyOptions::witnessKey).toList();
+      int q = quorum < 0 ? witnesses.size() : quorum;
+      if (q > witnesses.size()) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--quorum " + q + " of " + witnesses.size() + " witnesses cannot be met");
+      }
+      LogAuditor auditor = LogAuditor.of(publicKey(ledgerKey)).withWitnesses(witnesses, q);
       long start = System.nanoTime();
       AuditLog log;
       if (source.file != null) {
@@ -120,6 +170,11 @@ final class AuditCommands {
                 .onProgress(n -> err.printf("read %,d records%n", n).flush())
                 .read();
       }
+      List<AuditLog.Observed> seen = new ArrayList<>();
+      for (Path f : observed) {
+        seen.add(new AuditLog.Observed(f.toString(), observedNote(f)));
+      }
+      log = log.withObserved(seen);
       double readSeconds = (System.nanoTime() - start) / 1e9;
       if (!json) {
         err.printf("read %,d entries in %.1f s, verifying…%n", log.entryCount(), readSeconds)
@@ -147,6 +202,7 @@ final class AuditCommands {
             report.subjects(),
             report.partitions(),
             report.checkpoints());
+        out.printf("tree size %,d, root %s%n", report.treeSize(), report.rootHash());
         out.printf(
             "verified in %.2f s (%,.0f entries/s), read in %.1f s%n",
             report.elapsed().toNanos() / 1e9, report.entriesPerSecond(), readSeconds);
@@ -159,6 +215,24 @@ final class AuditCommands {
                 : "FAILED: " + problems.size() + " problem(s)");
       }
       return problems.isEmpty() ? ExitCodes.OK : ExitCodes.NO;
+    }
+
+    /** The checkpoint note in a file: the note itself, or the one at the end of a receipt. */
+    private static String observedNote(Path f) {
+      String text;
+      try {
+        text = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.NOT_FOUND, "cannot read " + f + ": " + e.getMessage());
+      }
+      if (text.startsWith("c2sp.org/tlog-proof@v1\n")) {
+        try {
+          return dev.trustledger.receipt.Receipt.parse(text).checkpoint();
+        } catch (dev.trustledger.receipt.ReceiptException e) {
+          throw new CliException(ExitCodes.USAGE, f + ": " + e.getMessage());
+        }
+      }
+      return text;
     }
 
     /** The admins the genesis names must be those given with --admin-key, if any were. */
@@ -233,6 +307,8 @@ final class AuditCommands {
       root.put("subjects", report.subjects());
       root.put("partitions", report.partitions());
       root.put("checkpoints_verified", report.checkpoints());
+      root.put("tree_size", report.treeSize());
+      root.put("root_hash", report.rootHash());
       root.put("verify_seconds", report.elapsed().toNanos() / 1e9);
       root.put("read_seconds", readSeconds);
       root.put("entries_per_second", report.entriesPerSecond());

@@ -202,6 +202,12 @@ public final class LogAuditor {
 
   /** The parameters of the genesis entry, if the log starts with one of the trusted ledger. */
   private Optional<LedgerParameters> genesis(List<At> all, List<Problem> problems) {
+    return genesis(all, problems, ledgerKey);
+  }
+
+  /** The parameters of the genesis, when {@code all} starts with one of the ledger {@code key}. */
+  static Optional<LedgerParameters> genesis(
+      List<At> all, List<Problem> problems, Ed25519PublicKey ledgerKey) {
     if (all.isEmpty()) {
       return Optional.empty();
     }

@@ -144,6 +144,115 @@ public final class MemoryLedgerState implements LedgerState {
     head = h.build();
   }
 
+  /**
+   * Forgets decisions made before {@code time}: once the ledger's time has passed them by more than
+   * its dedupe window, no decision reads them any more.
+   */
+  @SuppressWarnings("unchecked")
+  public void forgetBefore(long time) {
+    decisions
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getValue() instanceof StateChanges.Remembered one) {
+                return one.time() < time;
+              }
+              List<StateChanges.Remembered> several = (List<StateChanges.Remembered>) e.getValue();
+              several.removeIf(r -> r.time() < time);
+              return several.isEmpty();
+            });
+  }
+
+  private static final int FORMAT = 1;
+
+  /** Writes the whole state (a monitor's saved replay), to read back with {@link #readFrom}. */
+  @SuppressWarnings("unchecked")
+  public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeInt(FORMAT);
+    out.writeBoolean(head != null);
+    if (head != null) {
+      bytes(out, dev.trustledger.serde.AvroBinary.encode(head));
+    }
+    out.writeInt(principals.size());
+    for (PrincipalState p : principals.values()) {
+      bytes(out, dev.trustledger.serde.AvroBinary.encode(p));
+    }
+    int links = children.values().stream().mapToInt(TreeSet::size).sum();
+    out.writeInt(links);
+    for (Map.Entry<String, TreeSet<String>> e : children.entrySet()) {
+      for (String child : e.getValue()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(child);
+      }
+    }
+    out.writeInt(decisions.size());
+    for (Map.Entry<String, Object> e : decisions.entrySet()) {
+      List<StateChanges.Remembered> all =
+          e.getValue() instanceof StateChanges.Remembered one
+              ? List.of(one)
+              : (List<StateChanges.Remembered>) e.getValue();
+      out.writeUTF(e.getKey());
+      out.writeInt(all.size());
+      for (StateChanges.Remembered r : all) {
+        out.writeLong(r.time());
+        bytes(out, dev.trustledger.serde.AvroBinary.encode(r.decision()));
+      }
+    }
+  }
+
+  /**
+   * Reads a state {@link #writeTo} wrote.
+   *
+   * @throws java.io.IOException when the bytes are not such a state
+   */
+  public static MemoryLedgerState readFrom(java.io.DataInputStream in) throws java.io.IOException {
+    if (in.readInt() != FORMAT) {
+      throw new java.io.IOException("not a saved ledger state of this version");
+    }
+    MemoryLedgerState s = new MemoryLedgerState();
+    try {
+      if (in.readBoolean()) {
+        s.head = dev.trustledger.serde.AvroBinary.decode(bytes(in), LedgerHead.getClassSchema());
+      }
+      for (int n = in.readInt(); n > 0; n--) {
+        PrincipalState p =
+            dev.trustledger.serde.AvroBinary.decode(bytes(in), PrincipalState.getClassSchema());
+        s.principals.put(p.getId(), p);
+      }
+      for (int n = in.readInt(); n > 0; n--) {
+        String parent = in.readUTF();
+        s.children.computeIfAbsent(parent, k -> new TreeSet<>()).add(in.readUTF());
+      }
+      for (int n = in.readInt(); n > 0; n--) {
+        String key = in.readUTF();
+        for (int k = in.readInt(); k > 0; k--) {
+          long time = in.readLong();
+          Decision d =
+              dev.trustledger.serde.AvroBinary.decode(bytes(in), Decision.getClassSchema());
+          s.remember(new StateChanges.Remembered(key, time, d));
+        }
+      }
+    } catch (dev.trustledger.serde.SerdeException e) {
+      throw new java.io.IOException("the saved ledger state is damaged: " + e.getMessage(), e);
+    }
+    return s;
+  }
+
+  private static void bytes(java.io.DataOutputStream out, byte[] b) throws java.io.IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static byte[] bytes(java.io.DataInputStream in) throws java.io.IOException {
+    int n = in.readInt();
+    if (n < 0 || n > 16 * 1024 * 1024) {
+      throw new java.io.IOException("the saved ledger state is damaged");
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return b;
+  }
+
   /** Every principal, by id. */
   public Map<String, PrincipalState> principals() {
     return Map.copyOf(principals);
