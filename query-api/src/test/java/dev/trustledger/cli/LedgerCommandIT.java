@@ -47,6 +47,7 @@ class LedgerCommandIT {
   private static Process dev;
   private static int httpPort;
   private static int kafkaPort;
+  private static int witnessPort;
   private static String url;
   private static final List<String> devOutput = new ArrayList<>();
 
@@ -82,6 +83,8 @@ class LedgerCommandIT {
                 Integer.toString(httpPort),
                 "--kafka-port",
                 Integer.toString(kafkaPort),
+                "--witness-port",
+                Integer.toString(witnessPort),
                 "--data-dir",
                 dataDir.toString()));
     if (demo) {
@@ -123,6 +126,7 @@ class LedgerCommandIT {
     do {
       kafkaPort = freePort();
     } while (kafkaPort == 65535);
+    witnessPort = freePort();
     url = "http://127.0.0.1:" + httpPort;
     dev = startDev(true);
   }
@@ -147,6 +151,172 @@ class LedgerCommandIT {
     }
     throw new AssertionError(
         "no " + name + " in ledger dev's output:\n" + String.join("\n", devOutput));
+  }
+
+  static String get(String path) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url + path)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET " + path + ": " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  /**
+   * The ledger as a transparency log, as a gateway and an auditor use it: the dev ledger's own
+   * witness cosigns its checkpoints; a receipt fetched with curl verifies offline with the CLI and
+   * with an independent Python check (standard library only); proofs, checkpoints and an audit with
+   * the receipt's cosigned checkpoint pass.
+   */
+  @Test
+  void receiptsProofsAndCheckpointsVerifyOfflineAndInPython() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode ledgerInfo = json.readTree(get("/v1/ledger"));
+    String ledgerKey = ledgerInfo.get("verifier_key").asText();
+    String witnessKey = ledgerInfo.get("witnesses").get(0).asText();
+    assertThat(ledgerInfo.get("quorum").asInt()).isEqualTo(1);
+    String agent = demoId("invoice-agent");
+
+    // The demo's entries are checkpointed within the interval and cosigned by the witness.
+    String receipt = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (receipt == null && System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + "/v1/agents/" + agent + "/receipt"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (r.statusCode() == 200) {
+        receipt = r.body();
+      } else {
+        Thread.sleep(500);
+      }
+    }
+    assertThat(receipt).as("a receipt within 60 s").isNotNull();
+    Path receiptFile = dataDir.resolve("agent.tlog-proof");
+    Files.writeString(receiptFile, receipt);
+
+    Run verified =
+        ledger(
+            "verify-receipt",
+            receiptFile.toString(),
+            "--ledger-key",
+            ledgerKey,
+            "--witness-key",
+            witnessKey,
+            "--max-age",
+            "10m");
+    assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+    assertThat(verified.out())
+        .contains("agent      " + agent)
+        .contains("status     active")
+        .contains("cosigned by witness.trustledger.dev")
+        .contains("may act");
+    // Without the witness's cosignature the receipt does not meet a quorum of one.
+    String stripped =
+        receipt
+            .lines()
+            .filter(l -> !l.startsWith("\u2014 witness.trustledger.dev "))
+            .reduce("", (a, l) -> a + l + "\n");
+    Path strippedFile = dataDir.resolve("stripped.tlog-proof");
+    Files.writeString(strippedFile, stripped);
+    Run noQuorum =
+        ledger(
+            "verify-receipt",
+            strippedFile.toString(),
+            "--ledger-key",
+            ledgerKey,
+            "--witness-key",
+            witnessKey);
+    assertThat(noQuorum.exit()).isEqualTo(ExitCodes.NO);
+    assertThat(noQuorum.out()).contains("quorum is 1");
+
+    Run proof =
+        ledger(
+            "proof", agent, "--url", url, "--ledger-key", ledgerKey, "--witness-key", witnessKey);
+    if (proof.exit() != 0) {
+      // The agent's latest entry may be newer than the latest checkpoint; wait for the next.
+      Thread.sleep(11_000);
+      proof =
+          ledger(
+              "proof", agent, "--url", url, "--ledger-key", ledgerKey, "--witness-key", witnessKey);
+    }
+    assertThat(proof.exit()).as(proof.out() + proof.err()).isZero();
+    assertThat(proof.out()).contains("entry      " + agent);
+
+    Path saved = dataDir.resolve("saved.checkpoint");
+    Run checkpoint =
+        ledger(
+            "checkpoint",
+            "--url",
+            url,
+            "--ledger-key",
+            ledgerKey,
+            "--witness-key",
+            witnessKey,
+            "--save",
+            saved.toString());
+    assertThat(checkpoint.exit()).as(checkpoint.out()).isZero();
+    Run since =
+        ledger(
+            "checkpoint",
+            "--url",
+            url,
+            "--ledger-key",
+            ledgerKey,
+            "--since",
+            saved.toString(),
+            "--quorum",
+            "0");
+    assertThat(since.exit()).as(since.out()).isZero();
+    assertThat(since.out()).contains("consistent with size");
+
+    // An independent implementation from the documents: Python's standard library only.
+    Path inclusion = dataDir.resolve("inclusion.json");
+    Files.writeString(inclusion, get("/v1/log/inclusion?ledger_seq=1"));
+    Path note = dataDir.resolve("checkpoint.txt");
+    Files.writeString(note, get("/checkpoint"));
+    Process python =
+        new ProcessBuilder(
+                "python3",
+                Path.of("src/test/python/check_log.py").toString(),
+                "--ledger-key",
+                ledgerKey,
+                "--witness-key",
+                witnessKey,
+                "--checkpoint",
+                note.toString(),
+                "--inclusion",
+                inclusion.toString(),
+                "--receipt",
+                receiptFile.toString())
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(python.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(python.exitValue()).as(printed).isZero();
+    assertThat(printed)
+        .contains("checkpoint ok")
+        .contains("inclusion ok")
+        .contains("receipt ok: " + agent);
+
+    // The auditor checks the receipt's cosigned checkpoint against the whole log.
+    Run audit =
+        ledger(
+            "audit",
+            "--bootstrap",
+            "127.0.0.1:" + kafkaPort,
+            "--ledger-key",
+            ledgerKey,
+            "--checkpoint",
+            receiptFile.toString(),
+            "--witness-key",
+            witnessKey);
+    assertThat(audit.exit()).as(audit.out() + audit.err()).isZero();
   }
 
   @Test
