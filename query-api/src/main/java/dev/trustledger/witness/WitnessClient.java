@@ -111,6 +111,12 @@ public final class WitnessClient implements Witnessing, AutoCloseable {
     return this;
   }
 
+  /** Submits the latest checkpoint to every witness that has not cosigned it, now. */
+  public void submitAll() {
+    targets.forEach(t -> t.nextAttempt = 0);
+    poll();
+  }
+
   private void poll() {
     try {
       List<Checkpoint> latest = reader.checkpoints();

@@ -34,8 +34,8 @@ import java.util.TreeMap;
  * A real ledger for API tests of the log routes: the ledger's own step over memory, every entry a
  * leaf of a tree, checkpoints signed with the test ledger key. No Kafka.
  */
-final class StepLedger implements LedgerReader {
-  static final String NAME = "test.ledger";
+public final class StepLedger implements LedgerReader {
+  public static final String NAME = "test.ledger";
   final MemoryLedgerState state = new MemoryLedgerState();
   final Sequencer sequencer = new Sequencer(new EventVerifier(new PublicKeyCache(1000)));
   final List<LedgerEntry> entries = new ArrayList<>();
@@ -43,7 +43,7 @@ final class StepLedger implements LedgerReader {
   final TreeMap<Long, Checkpoint> checkpoints = new TreeMap<>();
   private long offset;
 
-  StepLedger(long t) {
+  public StepLedger(long t) {
     LedgerParameters params =
         LedgerParameters.newBuilder()
             .setLedgerName(NAME)
@@ -73,7 +73,7 @@ final class StepLedger implements LedgerReader {
   }
 
   /** Publishes events that must be accepted. */
-  StepLedger accept(long t, SignedEvent... events) {
+  public StepLedger accept(long t, SignedEvent... events) {
     for (SignedEvent e : events) {
       RecordRef source =
           RecordRef.newBuilder()
@@ -91,7 +91,7 @@ final class StepLedger implements LedgerReader {
   }
 
   /** Signs a checkpoint of the tree as it stands. */
-  Checkpoint sign(long createdAt) {
+  public Checkpoint sign(long createdAt) {
     CheckpointBody body = new CheckpointBody(NAME, tree.size(), tree.root(tree.size()));
     Checkpoint c =
         Checkpoint.newBuilder()
