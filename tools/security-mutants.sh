@@ -20,10 +20,17 @@ A=query-api/src/main/java/dev/trustledger/api/ApiApp.java
 L=query-api/src/main/java/dev/trustledger/api/LedgerApi.java
 G=query-api/src/main/java/dev/trustledger/api/BodyGate.java
 H=query-api/src/main/java/dev/trustledger/api/HeaderDeadline.java
+P=schemas/src/main/java/dev/trustledger/merkle/Proofs.java
+C=schemas/src/main/java/dev/trustledger/checkpoint/CosignerKey.java
+CU=ledger-streams/src/main/java/dev/trustledger/ledger/topology/CheckpointsUpdater.java
+TI=ledger-streams/src/main/java/dev/trustledger/ledger/store/TreeIndex.java
+W=query-api/src/main/java/dev/trustledger/witness/Witness.java
+RV=schemas/src/main/java/dev/trustledger/receipt/ReceiptVerifier.java
+O=schemas/src/main/java/dev/trustledger/event/Outcomes.java
 
 # Which tests run: "ledger" = the schemas and ledger-streams unit tests; "api" = the query API's.
 LEDGER_TESTS=(-pl schemas,ledger-streams test)
-API_TESTS=(-pl query-api -am test "-Dtest=dev.trustledger.api.**" -Dsurefire.failIfNoSpecifiedTests=false)
+API_TESTS=(-pl query-api -am test "-Dtest=dev.trustledger.api.**,dev.trustledger.witness.**" -Dsurefire.failIfNoSpecifiedTests=false)
 
 # name | tests | file | the check as written | the check removed
 MUTANTS=(
@@ -48,6 +55,17 @@ MUTANTS=(
   "body-readers|api|$G|if (!permits.tryAcquire()) {|if (!permits.tryAcquire() && false) {"
   "header-deadline|api|$H|http.getEndPoint().close();|;"
   "metrics-method-tags|api|$A|return TAGGED_METHODS.contains(method) ? method : \"other\";|return method;"
+  "merkle-inclusion|ledger|$P|if (!MessageDigest.isEqual(computed, root)) {|if (false) {"
+  "merkle-consistency|ledger|$P|if (!MessageDigest.isEqual(sr, toRoot)) {|if (false) {"
+  "cosignature|ledger|$C|if (!publicKey.verify(message(timestamp, text), signature)) {|if (false) {"
+  "checkpoint-note|ledger|$CU|CheckpointBody body = new NoteKey(c.getOrigin(), ledgerKey).verify(c.getNote());|CheckpointBody body = CheckpointBody.parse(dev.trustledger.checkpoint.SignedNote.parse(c.getNote()).text());"
+  "tree-index-conflict|ledger|$TI|return Arrays.equals(held, leafHash);|return true;"
+  "witness-old-size|api|$W|if (request.oldSize() != held) {|if (false) {"
+  "witness-log-signature|api|$W|      log.verifyText(note);|      if (false) log.verifyText(note);"
+  "witness-consistency|api|$W|          Proofs.verifyConsistency(|          if (false) Proofs.verifyConsistency("
+  "receipt-statement|api|$RV|if (!Statement.verify(receipt.statement(), receipt.signature(), ledgerKey)) {|if (false) {"
+  "receipt-quorum|api|$RV|if (cosigners.size() < quorum) {|if (false) {"
+  "outcome-signature|api|$O|return ledgerKey.verify(signingBytes(outcome), signature);|return true;"
 )
 
 status=0

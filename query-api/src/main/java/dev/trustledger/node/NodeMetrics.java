@@ -16,6 +16,8 @@ final class NodeMetrics implements LedgerMetrics {
   private final Timer verify;
   private final Counter refusedKeys;
   private final Counter forgedInputs;
+  private final Counter refusedCheckpoints;
+  private final Counter conflictingEntries;
 
   NodeMetrics(PrometheusMeterRegistry registry) {
     accepted =
@@ -50,6 +52,28 @@ final class NodeMetrics implements LedgerMetrics {
                 "Records of the internal sequencer topic whose MAC failed: written by no verify"
                     + " stage of this ledger, and not decided")
             .register(registry);
+    refusedCheckpoints =
+        Counter.builder("ledger.checkpoints.refused")
+            .description(
+                "Records of ledger.checkpoints refused: their note is not the ledger key's"
+                    + " signature over their fields")
+            .register(registry);
+    conflictingEntries =
+        Counter.builder("ledger.entries.conflicting")
+            .description(
+                "Entries of ledger.entries claiming a ledger_seq another entry holds: a forged or"
+                    + " damaged topic; not indexed")
+            .register(registry);
+  }
+
+  @Override
+  public void refusedCheckpoint() {
+    refusedCheckpoints.increment();
+  }
+
+  @Override
+  public void conflictingEntry() {
+    conflictingEntries.increment();
   }
 
   @Override

@@ -270,6 +270,37 @@ class LogRoutesTest {
   }
 
   @Test
+  void aReceiptWithAnAlteredStatementOrWithoutTheQuorumFails() throws Exception {
+    String text =
+        client.get("/v1/agents/{id}/receipt", "/v1/agents/" + agentId("bot") + "/receipt").text();
+    Receipt receipt = Receipt.parse(text);
+    ReceiptVerifier verifier =
+        new ReceiptVerifier(LedgerDriver.LEDGER_KEY.publicKey(), List.of(), 0, null);
+    verifier.verify(receipt, T + 6000, T + 6000);
+    Receipt altered =
+        new Receipt(
+            receipt.index(),
+            receipt.proof(),
+            receipt.entries(),
+            receipt.statement().replaceFirst("\ntime \\d+\n", "\ntime " + (T + 9_999_999) + "\n"),
+            receipt.signature(),
+            receipt.checkpoint());
+    assertThatThrownBy(() -> verifier.verify(altered, T + 6000, T))
+        .isInstanceOf(ReceiptException.class)
+        .hasMessageContaining("not signed by the ledger key");
+    var w = key("a-witness");
+    ReceiptVerifier needsWitness =
+        new ReceiptVerifier(
+            LedgerDriver.LEDGER_KEY.publicKey(),
+            List.of(new dev.trustledger.checkpoint.CosignerKey("w.example", w.publicKey())),
+            1,
+            null);
+    assertThatThrownBy(() -> needsWitness.verify(receipt, T + 6000, T))
+        .isInstanceOf(ReceiptException.class)
+        .hasMessageContaining("the quorum is 1");
+  }
+
+  @Test
   void noReceiptBeforeTheAgentsLatestEntryIsCheckpointed() {
     var r = client.get("/v1/agents/{id}/receipt", "/v1/agents/" + agentId("peer") + "/receipt");
     assertThat(r.status()).isEqualTo(200);

@@ -107,9 +107,11 @@ public final class CosignerKey {
         throw new NoteException("cosignature of " + name + " is not a timestamped Ed25519 one");
       }
       long timestamp = ByteBuffer.wrap(blob, 0, 8).getLong();
-      if (timestamp < 0
-          || !publicKey.verify(
-              message(timestamp, text), Arrays.copyOfRange(blob, 8, blob.length))) {
+      if (timestamp < 0) {
+        throw new NoteException("cosignature of " + name + " has a negative time");
+      }
+      byte[] signature = Arrays.copyOfRange(blob, 8, blob.length);
+      if (!publicKey.verify(message(timestamp, text), signature)) {
         throw new NoteException("cosignature of " + name + " does not verify");
       }
       time = Optional.of(time.map(t -> Math.max(t, timestamp)).orElse(timestamp));

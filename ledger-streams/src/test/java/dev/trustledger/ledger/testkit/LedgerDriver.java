@@ -150,6 +150,22 @@ public final class LedgerDriver implements AutoCloseable {
     return writeKeyRecord(record.getPrincipalId(), formats.keys().encode(topics.keys(), record), t);
   }
 
+  /**
+   * Writes raw bytes straight to {@code topic} (an output topic), as anyone who can produce to it
+   * could.
+   */
+  public LedgerDriver writeRaw(String topic, String key, byte[] value, long t) {
+    driver
+        .createInputTopic(topic, new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(new TestRecord<>(key, value, Instant.ofEpochMilli(t)));
+    drain();
+    return this;
+  }
+
+  public LedgerFormats formats() {
+    return formats;
+  }
+
   public int published() {
     return published;
   }

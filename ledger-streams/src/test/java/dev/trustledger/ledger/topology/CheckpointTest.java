@@ -74,4 +74,50 @@ class CheckpointTest {
         .forEach(e -> tree.appendData(AvroBinary.encode(e)));
     return tree.root(size);
   }
+
+  @Test
+  void forgedCheckpointsAndEntriesOnTheTopicsAreNotServed() throws Exception {
+    try (LedgerDriver ledger =
+        new LedgerDriver(Map.of(LedgerConfig.CHECKPOINT_ENTRIES_CONFIG, 3))) {
+      ledger.publish(registerSponsor("acme", T), T);
+      ledger.publish(registerAgent("a0", "acme", T), T);
+      Checkpoint genuine = ledger.reader().checkpoints().get(0);
+      byte[] root =
+          ledger.reader().tree().size() == 3 ? Proofs.root(3, ledger.reader().tree()) : null;
+      assertThat(root).isEqualTo(genuine.getRootHash().array());
+
+      // A checkpoint over another root at a larger size, signed by a key that is not the ledger's.
+      var impostor = dev.trustledger.ledger.testkit.Cast.key("impostor");
+      CheckpointBody body = new CheckpointBody("test.ledger", 9, new byte[32]);
+      Checkpoint forged =
+          Checkpoint.newBuilder(genuine)
+              .setSize(9)
+              .setRootHash(java.nio.ByteBuffer.wrap(new byte[32]))
+              .setNote(new NoteKey("test.ledger", impostor.publicKey()).sign(body, impostor))
+              .build();
+      ledger.writeRaw(
+          "ledger.checkpoints",
+          "0",
+          ledger.formats().checkpoints().encode("ledger.checkpoints", forged),
+          T);
+      assertThat(ledger.reader().checkpoints()).containsExactly(genuine);
+      assertThat(ledger.reader().checkpoint(9)).isEmpty();
+
+      // An entry claiming a ledger_seq the tree already holds.
+      LedgerEntry taken = ledger.entries().get(1);
+      LedgerEntry other =
+          dev.trustledger.chain.EntryHash.seal(
+              dev.trustledger.chain.EntryHash.unhashed(
+                  LedgerEntry.newBuilder(taken).setLedgerTime(T + 99).build()));
+      ledger.writeRaw(
+          "ledger.entries",
+          other.getSubjectId(),
+          ledger.formats().entries().encode("ledger.entries", other),
+          T);
+      assertThat(ledger.reader().tree().size()).isEqualTo(3);
+      assertThat(Proofs.root(3, ledger.reader().tree())).isEqualTo(root);
+      assertThat(ledger.reader().entries(taken.getSubjectId(), taken.getSeq(), 1))
+          .containsExactly(taken);
+    }
+  }
 }
