@@ -139,18 +139,43 @@ public final class HttpLoad {
                     .POST(
                         HttpRequest.BodyPublishers.ofString(verifyBodies[i % verifyBodies.length]))
                     .build();
+        // Inclusion proofs of random entries in the latest checkpoint (once one covers them all).
+        long size = 0;
+        while (size < agents) {
+          Thread.sleep(500);
+          HttpResponse<String> cp =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/v1/ledger")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cp.body());
+          size = tree.path("checkpoint_size").asLong(0);
+        }
+        long treeSize = size;
+        IntFunction<HttpRequest> inclusion =
+            i ->
+                HttpRequest.newBuilder(
+                        URI.create(base + "/v1/log/inclusion?ledger_seq=" + (i % treeSize)))
+                    .build();
         closedLoop(http, trivial, 5);
         closedLoop(http, agent, 5);
         closedLoop(http, verify, 5);
+        closedLoop(http, inclusion, 5);
         Result t = closedLoop(http, trivial, SECONDS);
         Result a = closedLoop(http, agent, SECONDS);
         Result v = closedLoop(http, verify, SECONDS);
+        Result p = closedLoop(http, inclusion, SECONDS);
         print("peak, trivial GET /healthz", t);
         print("peak, GET /v1/agents/{id}", a);
         print("peak, POST /v1/verify", v);
+        print("peak, GET /v1/log/inclusion", p);
         System.out.printf(
-            "agent lookup / trivial: %.0f%%, verify / trivial: %.0f%%%n",
-            100 * a.rps / t.rps, 100 * v.rps / t.rps);
+            "agent lookup / trivial: %.0f%%, verify / trivial: %.0f%%, inclusion proof / trivial:"
+                + " %.0f%%, inclusion proof / agent lookup: %.0f%% (tree of %d entries)%n",
+            100 * a.rps / t.rps,
+            100 * v.rps / t.rps,
+            100 * p.rps / t.rps,
+            100 * p.rps / a.rps,
+            treeSize);
         print("70% of peak, GET /v1/agents/{id}", openLoop(http, agent, 0.7 * a.rps, SECONDS));
         print("70% of peak, POST /v1/verify", openLoop(http, verify, 0.7 * v.rps, SECONDS));
       }

@@ -158,6 +158,9 @@ public final class LedgerLoad {
         if (Boolean.getBoolean("load.audit")) {
           audit(bootstrap, config);
         }
+        if (Boolean.getBoolean("load.monitor")) {
+          monitor(bootstrap, config, outputs.entries());
+        }
       }
       long bytes = size(state);
       System.out.printf(
@@ -297,6 +300,51 @@ public final class LedgerLoad {
         raw,
         rawAfter,
         100 * report.entriesPerSecond() / ((raw + rawAfter) / 2));
+  }
+
+  /**
+   * Runs the monitor from nothing over the whole log (every checkpoint in turn), beside the raw
+   * verify rate.
+   */
+  private static void monitor(String bootstrap, LedgerConfig config, long entries)
+      throws Exception {
+    Thread.sleep(config.checkpointIntervalMs() + 1500);
+    var monitor =
+        new dev.trustledger.ledger.audit.LogMonitor(
+            LedgerDriver.LEDGER_KEY.publicKey(),
+            Files.createTempDirectory("ledger-load-monitor"),
+            Map.of("bootstrap.servers", bootstrap),
+            dev.trustledger.topic.LedgerTopics.DEFAULT,
+            dev.trustledger.topic.LedgerFormats.singleObject());
+    double raw = rawVerifyRate(2, 5_000);
+    AtomicLong verified = new AtomicLong();
+    long start = System.nanoTime();
+    var problem =
+        monitor.follow(
+            new dev.trustledger.ledger.audit.LogMonitor.Listener() {
+              @Override
+              public void verified(long treeSize, long total, long createdAt) {
+                verified.set(treeSize);
+              }
+
+              @Override
+              public void problem(dev.trustledger.ledger.audit.Problem p) {
+                System.out.println("monitor: " + p);
+              }
+            },
+            () -> verified.get() >= entries);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double rawAfter = rawVerifyRate(2, 5_000);
+    System.out.printf(
+        "monitor: %d entries verified from zero in %.1f s: %.0f entries/s (%s);"
+            + " raw verify 2 threads %.0f/s before, %.0f/s after: %.0f%% of raw%n",
+        verified.get(),
+        seconds,
+        verified.get() / seconds,
+        problem.map(Object::toString).orElse("no problem"),
+        raw,
+        rawAfter,
+        100 * (verified.get() / seconds) / ((raw + rawAfter) / 2));
   }
 
   private static Map<String, Long> streamThreadCpu(java.lang.management.ThreadMXBean threads) {
