@@ -12,6 +12,16 @@ public final class Hex {
     return FORMAT.formatHex(data);
   }
 
+  /** The 16 lowercase hex digits of {@code value}, as {@code String.format("%016x", value)}. */
+  public static String digits(long value) {
+    return FORMAT.toHexDigits(value);
+  }
+
+  /** The 2 lowercase hex digits of {@code value}, as {@code String.format("%02x", value)}. */
+  public static String digits(byte value) {
+    return FORMAT.toHexDigits(value);
+  }
+
   public static byte[] decode(String hex) {
     return FORMAT.parseHex(hex);
   }

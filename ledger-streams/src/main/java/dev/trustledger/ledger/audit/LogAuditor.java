@@ -1,20 +1,16 @@
 package dev.trustledger.ledger.audit;
 
-import static dev.trustledger.ledger.audit.Problem.Kind.DECISION;
 import static dev.trustledger.ledger.audit.Problem.Kind.ENTRY_HASH;
 import static dev.trustledger.ledger.audit.Problem.Kind.GENESIS;
 import static dev.trustledger.ledger.audit.Problem.Kind.LEDGER_SEQ;
 import static dev.trustledger.ledger.audit.Problem.Kind.MALFORMED;
 import static dev.trustledger.ledger.audit.Problem.Kind.MISSING_OUTCOME;
-import static dev.trustledger.ledger.audit.Problem.Kind.POP_SIGNATURE;
-import static dev.trustledger.ledger.audit.Problem.Kind.SIGNATURE;
 
 import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.LedgerParameters;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.Rejection;
-import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.chain.EntryHash;
 import dev.trustledger.checkpoint.CosignerKey;
@@ -24,15 +20,12 @@ import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
 import dev.trustledger.ledger.avro.LedgerHead;
-import dev.trustledger.ledger.avro.Verdict;
 import dev.trustledger.ledger.sequencer.MemoryLedgerState;
 import dev.trustledger.ledger.sequencer.Sequencer;
 import dev.trustledger.ledger.verify.EventVerifier;
-import dev.trustledger.ledger.verify.Rejected;
 import dev.trustledger.merkle.MemoryTree;
 import dev.trustledger.merkle.MerkleHash;
 import dev.trustledger.trust.Evidence;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,9 +38,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Verifies a ledger's log without trusting its operator. It trusts one thing, the ledger's public
@@ -123,7 +113,8 @@ public final class LogAuditor {
     MemoryLedgerState state = new MemoryLedgerState();
     List<Located<Rejection>> rejections = sortedRejections(log.rejections(), replayProblems);
     Set<String> subjects = new HashSet<>();
-    try (Verdicts verdicts = new Verdicts(all)) {
+    try (SignatureChecks.Pool pool = SignatureChecks.pool()) {
+      SignatureChecks verdicts = new SignatureChecks(verifier, all, pool);
       if (genesis.isPresent()) {
         new Replay(state, new Sequencer(verifier), replayProblems, subjects)
             .run(all, rejections, verdicts::get);
@@ -225,85 +216,6 @@ public final class LogAuditor {
       return Optional.empty();
     }
     return Optional.of(genesis.getParameters());
-  }
-
-  /**
-   * The signature checks of every entry's event with the key its entry records, made in chunks on a
-   * pool of one thread per core; {@link #get} waits for the chunk it needs.
-   */
-  private final class Verdicts implements AutoCloseable {
-    private static final int CHUNK = 2048;
-    private final Verdict[] checked;
-    private final List<CompletableFuture<List<Problem>>> chunks = new ArrayList<>();
-    private final ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Runtime.getRuntime().availableProcessors(),
-            r -> {
-              Thread t = new Thread(r, "audit-verify");
-              t.setDaemon(true);
-              return t;
-            });
-
-    Verdicts(List<At> all) {
-      checked = new Verdict[all.size()];
-      for (int start = 0; start < all.size(); start += CHUNK) {
-        int from = start;
-        int to = Math.min(all.size(), start + CHUNK);
-        chunks.add(CompletableFuture.supplyAsync(() -> check(all, from, to), pool));
-      }
-    }
-
-    private List<Problem> check(List<At> all, int from, int to) {
-      List<Problem> found = new ArrayList<>();
-      for (int i = from; i < to; i++) {
-        At at = all.get(i);
-        if (!(at.entry().getEvent() instanceof SignedEvent event)) {
-          continue;
-        }
-        byte[] key = Buffers.toArray(at.entry().getFacts().getSignerPublicKey());
-        if (key == null) {
-          found.add(at.problem(SIGNATURE, "a recorded signer key", "none"));
-          continue;
-        }
-        Optional<Rejected> bad = verifier.verify(event, key);
-        checked[i] =
-            Verdict.newBuilder()
-                .setSignerKey(ByteBuffer.wrap(key))
-                .setReason(bad.map(Rejected::reason).orElse(null))
-                .setDetail(bad.map(Rejected::detail).orElse(""))
-                .build();
-        bad.ifPresent(
-            r ->
-                found.add(
-                    at.problem(
-                        r.reason() == RejectionReason.BAD_SIGNATURE
-                            ? SIGNATURE
-                            : r.reason() == RejectionReason.BAD_POP_SIGNATURE
-                                ? POP_SIGNATURE
-                                : DECISION,
-                        "a valid event",
-                        r.reason() + ": " + r.detail())));
-      }
-      return found;
-    }
-
-    /** The verdict about entry {@code i}, or null when it records no signed event. */
-    Verdict get(int i) {
-      chunks.get(i / CHUNK).join();
-      return checked[i];
-    }
-
-    /** Every signature problem, in log order. */
-    List<Problem> problems() {
-      List<Problem> out = new ArrayList<>();
-      chunks.forEach(c -> out.addAll(c.join()));
-      return out;
-    }
-
-    @Override
-    public void close() {
-      pool.shutdownNow();
-    }
   }
 
   private static List<Located<Rejection>> sortedRejections(

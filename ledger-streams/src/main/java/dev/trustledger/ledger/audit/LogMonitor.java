@@ -52,6 +52,7 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -66,6 +67,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the first problem.
  */
 public final class LogMonitor {
+  /** How often the state is saved while the monitor catches up: 5 s. */
+  public static final long DEFAULT_SAVE_INTERVAL_MS = 5_000;
+
   /** What the monitor reports as it goes. */
   public interface Listener {
     /** A checkpoint and everything below it verified. */
@@ -80,8 +84,12 @@ public final class LogMonitor {
   private final Map<String, Object> clientSettings;
   private final LedgerTopics topics;
   private final LedgerFormats formats;
-  private final Sequencer sequencer =
-      new Sequencer(new EventVerifier(new PublicKeyCache(1_000_000)));
+  private final EventVerifier verifier = new EventVerifier(new PublicKeyCache(1_000_000));
+  private final Sequencer sequencer = new Sequencer(verifier);
+  private final long saveIntervalMs;
+  private SignatureChecks.Pool pool;
+  private long lastSave;
+  private boolean unsaved;
 
   private MemoryLedgerState state = new MemoryLedgerState();
   private Frontier frontier = Frontier.empty();
@@ -108,6 +116,22 @@ public final class LogMonitor {
       LedgerTopics topics,
       LedgerFormats formats)
       throws IOException {
+    this(ledgerKey, stateDir, clientSettings, topics, formats, DEFAULT_SAVE_INTERVAL_MS);
+  }
+
+  /**
+   * A monitor that saves its state at most every {@code saveIntervalMs} while it verifies, and when
+   * it stops: a restart resumes from the last checkpoint it saved.
+   */
+  public LogMonitor(
+      Ed25519PublicKey ledgerKey,
+      Path stateDir,
+      Map<String, Object> clientSettings,
+      LedgerTopics topics,
+      LedgerFormats formats,
+      long saveIntervalMs)
+      throws IOException {
+    this.saveIntervalMs = saveIntervalMs;
     this.ledgerKey = ledgerKey;
     Files.createDirectories(stateDir);
     this.stateFile = stateDir.resolve("monitor.state");
@@ -139,8 +163,10 @@ public final class LogMonitor {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (SignatureChecks.Pool checks = SignatureChecks.pool();
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      pool = checks;
       List<TopicPartition> all = new ArrayList<>();
       for (String topic : List.of(topics.entries(), topics.rejections(), topics.checkpoints())) {
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -159,7 +185,8 @@ public final class LogMonitor {
       List<TopicPartition> data =
           all.stream().filter(tp -> !tp.topic().equals(topics.checkpoints())).toList();
       while (!stop.getAsBoolean()) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> r : polled) {
           Optional<Problem> p = take(r, consumer, data);
           if (p.isPresent()) {
             listener.problem(p.get());
@@ -171,6 +198,13 @@ public final class LogMonitor {
           listener.problem(p.get());
           return p;
         }
+        if (unsaved && polled.isEmpty()) {
+          // Caught up with the log: keep what is verified.
+          save(consumer);
+        }
+      }
+      if (unsaved) {
+        save(consumer);
       }
     }
     return Optional.empty();
@@ -296,7 +330,9 @@ public final class LogMonitor {
               .thenComparingLong(r -> r.value().getSource().getTimestamp())
               .thenComparingInt(r -> r.value().getSource().getPartition())
               .thenComparingLong(r -> r.value().getSource().getOffset()));
-      new Replay(state, sequencer, problems, new HashSet<>()).run(window, rejected, i -> null);
+      SignatureChecks checks = new SignatureChecks(verifier, window, pool);
+      new Replay(state, sequencer, problems, new HashSet<>()).run(window, rejected, checks::get);
+      problems.addAll(0, checks.problems());
       if (!problems.isEmpty()) {
         return Optional.of(problems.get(0));
       }
@@ -329,7 +365,10 @@ public final class LogMonitor {
                 long last = window.get(window.size() - 1).entry().getLedgerTime();
                 state.forgetBefore(last - Parameters.of(h.getParameters()).dedupeRetentionMs());
               });
-      save(consumer);
+      unsaved = true;
+      if (System.currentTimeMillis() - lastSave >= saveIntervalMs) {
+        save(consumer);
+      }
       listener.verified(size, entriesVerified, c.createdAt());
     }
     return Optional.empty();
@@ -378,6 +417,8 @@ public final class LogMonitor {
     Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     saved.clear();
     saved.putAll(resume);
+    lastSave = System.currentTimeMillis();
+    unsaved = false;
   }
 
   private void load() throws IOException {

@@ -1,5 +1,7 @@
 package dev.trustledger.ledger.store;
 
+import dev.trustledger.encoding.Hex;
+
 /** Names and keys of the ledger's state stores, shared by the topology and the read side. */
 public final class StoreNames {
   /** The ledger's head: one key, {@link #HEAD_KEY} -> LedgerHead. */
@@ -39,7 +41,7 @@ public final class StoreNames {
   private StoreNames() {}
 
   public static String entryKey(String subjectId, long seq) {
-    return subjectId + ":" + String.format("%016x", seq);
+    return subjectId + ":" + Hex.digits(seq);
   }
 
   /** The key of the latest checkpoint of tree {@code tree}. */
@@ -49,7 +51,7 @@ public final class StoreNames {
 
   /** The key of the checkpoint of tree {@code tree} at size {@code size}. */
   public static String checkpointKey(int tree, long size) {
-    return String.format("at/%d/%016x", tree, size);
+    return "at/" + tree + "/" + Hex.digits(size);
   }
 
   public static String childKey(String parentId, String childId) {

@@ -1,5 +1,6 @@
 package dev.trustledger.ledger.store;
 
+import dev.trustledger.encoding.Hex;
 import dev.trustledger.merkle.MerkleHash;
 import dev.trustledger.merkle.NodeSource;
 import java.nio.ByteBuffer;
@@ -23,11 +24,11 @@ public final class TreeIndex {
   private TreeIndex() {}
 
   static String nodeKey(int level, long index) {
-    return String.format("n/%02x/%016x", level, index);
+    return "n/" + Hex.digits((byte) level) + "/" + Hex.digits(index);
   }
 
   static String entryKey(long ledgerSeq) {
-    return String.format("e/%016x", ledgerSeq);
+    return "e/" + Hex.digits(ledgerSeq);
   }
 
   private static long size(ReadOnlyKeyValueStore<String, byte[]> store) {
@@ -39,6 +40,9 @@ public final class TreeIndex {
   public static final class Writer {
     private final KeyValueStore<String, byte[]> store;
     private long size;
+    // The last node completed at each level: the left sibling of the next one there.
+    private final long[] lastIndex = new long[64];
+    private final byte[][] lastHash = new byte[64][];
 
     public Writer(KeyValueStore<String, byte[]> store) {
       this.store = store;
@@ -80,12 +84,26 @@ public final class TreeIndex {
       long i = index;
       int level = 0;
       while ((i & 1) == 1) {
-        byte[] left = store.get(nodeKey(level, i - 1));
+        byte[] left = leftSibling(level, i - 1);
         hash = MerkleHash.node(left, hash);
         level++;
         i >>>= 1;
         store.put(nodeKey(level, i), hash);
       }
+      remember(level, i, hash);
+    }
+
+    /** The node at (level, index), from the nodes this writer completed last, else the store. */
+    private byte[] leftSibling(int level, long index) {
+      if (lastIndex[level] == index && lastHash[level] != null) {
+        return lastHash[level];
+      }
+      return store.get(nodeKey(level, index));
+    }
+
+    private void remember(int level, long index, byte[] hash) {
+      lastIndex[level] = index;
+      lastHash[level] = hash;
     }
 
     public long size() {
