@@ -61,7 +61,7 @@ public final class EventDraft {
         .build();
   }
 
-  /** Signs a non-registration event. */
+  /** Signs an event that proves no new key (not a registration or a rotation). */
   public SignedEvent sign(Signer signer) {
     if (isRegistration()) {
       throw new IllegalStateException(
@@ -71,15 +71,16 @@ public final class EventDraft {
   }
 
   /**
-   * Signs a registration with {@code signer} and proves possession of the registered key with
-   * {@code newKey}.
+   * Signs a registration or a key rotation with {@code signer} and proves possession of the
+   * registered or new key with {@code newKey}.
    */
   public SignedEvent sign(Signer signer, Ed25519PrivateKey newKey) {
     if (!isRegistration()) {
       throw new IllegalStateException("only registrations carry a proof of possession");
     }
     if (!Arrays.equals(newKey.publicKey().raw(), registeredKey())) {
-      throw new IllegalArgumentException("newKey is not the key this registration registers");
+      throw new IllegalArgumentException(
+          "newKey is not the key this event registers or rotates to");
     }
     return build(signer, newKey);
   }
@@ -88,11 +89,12 @@ public final class EventDraft {
     return EventSigning.sign(unsigned(signer.id()), signer.key(), newKey);
   }
 
+  /** A registration or a key rotation: it proves possession of a new key. */
   private boolean isRegistration() {
-    return Events.registeredKey(payload).isPresent();
+    return Events.provenKey(payload).isPresent();
   }
 
   private byte[] registeredKey() {
-    return Buffers.toArray(Events.registeredKey(payload).orElseThrow());
+    return Buffers.toArray(Events.provenKey(payload).orElseThrow());
   }
 }

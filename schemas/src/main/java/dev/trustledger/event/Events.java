@@ -1,17 +1,22 @@
 package dev.trustledger.event;
 
+import dev.trustledger.avro.AgentCapabilitiesChanged;
 import dev.trustledger.avro.AgentRegistered;
 import dev.trustledger.avro.AgentReinstated;
+import dev.trustledger.avro.AgentRenewed;
 import dev.trustledger.avro.AgentRevoked;
 import dev.trustledger.avro.AgentSuspended;
 import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.KeyRotated;
 import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.LedgerParameters;
 import dev.trustledger.avro.LedgerParametersChanged;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.Severity;
 import dev.trustledger.avro.SponsorRegistered;
+import dev.trustledger.avro.SponsorReinstated;
 import dev.trustledger.avro.SponsorRevoked;
+import dev.trustledger.avro.SponsorSuspended;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.id.PrincipalIds;
@@ -122,6 +127,56 @@ public final class Events {
         LedgerParametersChanged.newBuilder().setParameters(parameters).setReason(reason).build());
   }
 
+  /**
+   * A principal's new key (docs/spec.md section 4.4): sign with {@code Signer} of the principal
+   * itself (its current key) or of whoever may force the rotation, and the new key as proof of
+   * possession.
+   */
+  public static EventDraft rotateKey(String principalId, Ed25519PublicKey newKey, String reason) {
+    return new EventDraft(
+        principalId,
+        KeyRotated.newBuilder()
+            .setNewPublicKey(Buffers.wrap(newKey.raw()))
+            .setReason(reason)
+            .build());
+  }
+
+  /** The agent is valid until {@code expiresAt} (epoch ms); signed by its sponsor or an admin. */
+  public static EventDraft renew(String agentId, long expiresAt, String reason) {
+    return new EventDraft(
+        agentId, AgentRenewed.newBuilder().setExpiresAt(expiresAt).setReason(reason).build());
+  }
+
+  /** The agent's capabilities become {@code capabilities}. */
+  public static EventDraft changeCapabilities(
+      String agentId, List<String> capabilities, String reason) {
+    return new EventDraft(
+        agentId,
+        AgentCapabilitiesChanged.newBuilder()
+            .setCapabilities(List.copyOf(capabilities))
+            .setReason(reason)
+            .build());
+  }
+
+  public static EventDraft suspendSponsor(String sponsorId, String reason) {
+    return new EventDraft(sponsorId, SponsorSuspended.newBuilder().setReason(reason).build());
+  }
+
+  public static EventDraft reinstateSponsor(String sponsorId, String reason) {
+    return new EventDraft(sponsorId, SponsorReinstated.newBuilder().setReason(reason).build());
+  }
+
+  /**
+   * The key whose possession the event must prove with {@code pop_signature}: a registered key, or
+   * a rotation's new key.
+   */
+  public static Optional<ByteBuffer> provenKey(Object payload) {
+    if (payload instanceof KeyRotated k) {
+      return Optional.of(k.getNewPublicKey());
+    }
+    return registeredKey(payload);
+  }
+
   /** The key a registration payload registers (sponsor, agent or the ledger's own). */
   public static Optional<ByteBuffer> registeredKey(Object payload) {
     if (payload instanceof SponsorRegistered s) {
@@ -136,15 +191,24 @@ public final class Events {
     return Optional.empty();
   }
 
-  /** The kind of principal an event of this payload is about. */
-  public static PrincipalKind subjectKind(Object payload) {
-    if (payload instanceof SponsorRegistered || payload instanceof SponsorRevoked) {
-      return PrincipalKind.SPONSOR;
+  /**
+   * The kind of principal an event of this payload is about; empty for a key rotation, whose
+   * subject may be any principal.
+   */
+  public static Optional<PrincipalKind> subjectKind(Object payload) {
+    if (payload instanceof KeyRotated) {
+      return Optional.empty();
+    }
+    if (payload instanceof SponsorRegistered
+        || payload instanceof SponsorRevoked
+        || payload instanceof SponsorSuspended
+        || payload instanceof SponsorReinstated) {
+      return Optional.of(PrincipalKind.SPONSOR);
     }
     if (payload instanceof LedgerGenesis || payload instanceof LedgerParametersChanged) {
-      return PrincipalKind.LEDGER;
+      return Optional.of(PrincipalKind.LEDGER);
     }
-    return PrincipalKind.AGENT;
+    return Optional.of(PrincipalKind.AGENT);
   }
 
   /** The optional fields of an agent registration. */

@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Key records of {@code ledger.keys}: signed by the ledger's key, and checked before a node's
  * verify stage uses them (docs/spec.md section 7.5). A record that anyone but the ledger wrote, or
- * whose id is not the id of its key, is refused.
+ * whose id is not the id of its key (of its first key, after a rotation), is refused.
  */
 public final class KeyRecords {
   private KeyRecords() {}
@@ -23,16 +23,31 @@ public final class KeyRecords {
   /** The record giving {@code principalId} the key {@code publicKey} (null: no key any more). */
   public static KeyRecord sign(
       String principalId, byte[] publicKey, long ledgerSeq, Ed25519PrivateKey ledgerKey) {
+    return sign(principalId, publicKey, null, ledgerSeq, ledgerKey);
+  }
+
+  /**
+   * The record giving {@code principalId} the key {@code publicKey} (null: no key any more), with
+   * {@code firstPublicKey}, the key its id derives from, when the key was rotated (else null).
+   */
+  public static KeyRecord sign(
+      String principalId,
+      byte[] publicKey,
+      byte[] firstPublicKey,
+      long ledgerSeq,
+      Ed25519PrivateKey ledgerKey) {
     UnsignedKeyRecord unsigned =
         UnsignedKeyRecord.newBuilder()
             .setPrincipalId(principalId)
             .setPublicKey(publicKey == null ? null : ByteBuffer.wrap(publicKey))
             .setLedgerSeq(ledgerSeq)
+            .setFirstPublicKey(firstPublicKey == null ? null : ByteBuffer.wrap(firstPublicKey))
             .build();
     return KeyRecord.newBuilder()
         .setPrincipalId(principalId)
         .setPublicKey(unsigned.getPublicKey())
         .setLedgerSeq(ledgerSeq)
+        .setFirstPublicKey(unsigned.getFirstPublicKey())
         .setSignature(ByteBuffer.wrap(ledgerKey.sign(signingBytes(unsigned))))
         .build();
   }
@@ -47,6 +62,7 @@ public final class KeyRecords {
             .setPrincipalId(record.getPrincipalId())
             .setPublicKey(record.getPublicKey())
             .setLedgerSeq(record.getLedgerSeq())
+            .setFirstPublicKey(record.getFirstPublicKey())
             .build();
     if (!ledgerKey.verify(signingBytes(unsigned), Buffers.toArray(record.getSignature()))) {
       return Optional.of("not signed by the ledger's key");
@@ -56,7 +72,13 @@ public final class KeyRecords {
       return Optional.of("'" + record.getPrincipalId() + "' is not a principal id");
     }
     byte[] key = Buffers.toArray(record.getPublicKey());
-    if (key != null && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), key)) {
+    byte[] first = Buffers.toArray(record.getFirstPublicKey());
+    if (first != null && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), first)) {
+      return Optional.of(record.getPrincipalId() + " is not the id of the first key it names");
+    }
+    if (first == null
+        && key != null
+        && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), key)) {
       return Optional.of(record.getPrincipalId() + " is not the id of the key it names");
     }
     return Optional.empty();

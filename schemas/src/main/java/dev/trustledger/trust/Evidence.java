@@ -43,6 +43,15 @@ public record Evidence(
         negativeReports);
   }
 
+  /**
+   * This evidence with the activity time of {@code before}: after a report that does not count as
+   * the agent's activity (a reporter with a conflict of interest).
+   */
+  public Evidence keepingActivityOf(Evidence before) {
+    return new Evidence(
+        positive, negative, evidenceTime, before.activityTime, positiveReports, negativeReports);
+  }
+
   /** The evidence an entry records (its {@code trust_after}). */
   public static Evidence of(TrustState s) {
     return new Evidence(

@@ -34,6 +34,7 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   public static final String ADMIN_PUBLIC_KEYS_CONFIG = "admin.public.keys";
   public static final String LEDGER_KEY_FILE_CONFIG = "ledger.key.file";
+  public static final String LEDGER_NEXT_KEY_FILES_CONFIG = "ledger.next.key.files";
   public static final String REPLAY_WINDOW_MS_CONFIG = "replay.window.ms";
   public static final String FUTURE_SKEW_MS_CONFIG = "future.skew.ms";
   public static final String CHECKPOINT_ENTRIES_CONFIG = "checkpoint.interval.entries";
@@ -43,6 +44,7 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String PRIOR_CONFIG = "trust.prior";
   public static final String PRIOR_WEIGHT_CONFIG = "trust.prior.weight";
   public static final String TREE_EVIDENCE_CAP_CONFIG = "trust.tree.evidence.cap";
+  public static final String AGENT_MAX_LIFETIME_MS_CONFIG = "agent.max.lifetime.ms";
   public static final String STATE_DIR_CONFIG = "state.dir";
   public static final String STREAM_THREADS_CONFIG = "num.stream.threads";
   public static final String STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
@@ -157,7 +159,18 @@ public final class LedgerConfig extends AbstractConfig {
               Type.STRING,
               "",
               Importance.HIGH,
-              "PKCS#8 PEM file of the ledger's own Ed25519 key, which signs checkpoints.")
+              "PKCS#8 PEM file of the ledger's own Ed25519 key: its genesis key, whose hash is the"
+                  + " ledger's id. It signs checkpoints, receipts and outcomes until the ledger"
+                  + " rotates its key, and always the node-internal records (ledger.keys and the"
+                  + " sequencer's hand-over).")
+          .define(
+              LEDGER_NEXT_KEY_FILES_CONFIG,
+              Type.LIST,
+              "",
+              Importance.MEDIUM,
+              "PKCS#8 PEM files (comma-separated) of the keys the ledger's key rotates to. After"
+                  + " the ledger's KeyRotated entry, checkpoints, receipts and outcomes are signed"
+                  + " with the key the log names, which must be here or the sequencer stops.")
           .define(
               REPLAY_WINDOW_MS_CONFIG,
               Type.LONG,
@@ -224,6 +237,16 @@ public final class LedgerConfig extends AbstractConfig {
               "C: the most evidence one sponsor's tree (the sponsor and its agents) adds about one"
                   + " agent per evidence half-life, so that no one party sinks or lifts another's"
                   + " agent alone. A ledger parameter.")
+          .define(
+              AGENT_MAX_LIFETIME_MS_CONFIG,
+              Type.LONG,
+              0L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "The longest an agent may be valid from its registration or a renewal, e.g."
+                  + " 7776000000 (90 days); 0: no cap. Under a cap every agent registration and"
+                  + " renewal must carry an expires_at within it (INVALID_FIELD otherwise). A ledger"
+                  + " parameter.")
           .define(
               STATE_DIR_CONFIG,
               Type.STRING,
@@ -497,6 +520,39 @@ public final class LedgerConfig extends AbstractConfig {
     return getLong(CHECKPOINT_INTERVAL_MS_CONFIG);
   }
 
+  /** Files of the keys the ledger's key may rotate to. */
+  public List<java.nio.file.Path> nextLedgerKeyFiles() {
+    return getList(LEDGER_NEXT_KEY_FILES_CONFIG).stream()
+        .filter(f -> !f.isBlank())
+        .map(f -> java.nio.file.Path.of(f.trim()))
+        .toList();
+  }
+
+  /**
+   * The ledger's keys on this node: {@code identity} (from {@value #LEDGER_KEY_FILE_CONFIG}) and
+   * the keys of {@value #LEDGER_NEXT_KEY_FILES_CONFIG}, read now.
+   */
+  public dev.trustledger.crypto.KeyRing keyRing(dev.trustledger.crypto.Ed25519PrivateKey identity) {
+    List<dev.trustledger.crypto.Ed25519PrivateKey> next = new ArrayList<>();
+    for (java.nio.file.Path file : nextLedgerKeyFiles()) {
+      try {
+        next.add(dev.trustledger.crypto.KeyFiles.readPrivateKey(file));
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new ConfigException(
+            LEDGER_NEXT_KEY_FILES_CONFIG,
+            file.toString(),
+            "cannot read the key: " + e.getMessage());
+      }
+    }
+    return dev.trustledger.crypto.KeyRing.of(identity, next);
+  }
+
+  /** The agent lifetime cap, or null when there is none. */
+  public Long agentMaxLifetimeMs() {
+    long v = getLong(AGENT_MAX_LIFETIME_MS_CONFIG);
+    return v == 0 ? null : v;
+  }
+
   public int entriesPartitions() {
     return getInt(ENTRIES_PARTITIONS_CONFIG);
   }
@@ -528,6 +584,7 @@ public final class LedgerConfig extends AbstractConfig {
         .setEntriesPartitions(entriesPartitions())
         .setCheckpointEntries(checkpointEntries())
         .setCheckpointIntervalMs(checkpointIntervalMs())
+        .setAgentMaxLifetimeMs(agentMaxLifetimeMs())
         .build();
   }
 
@@ -593,6 +650,12 @@ public final class LedgerConfig extends AbstractConfig {
         CHECKPOINT_INTERVAL_MS_CONFIG,
         mine.getCheckpointIntervalMs(),
         log.getCheckpointIntervalMs());
+    compare(
+        out,
+        given,
+        AGENT_MAX_LIFETIME_MS_CONFIG,
+        String.valueOf(mine.getAgentMaxLifetimeMs()),
+        String.valueOf(log.getAgentMaxLifetimeMs()));
     return out;
   }
 

@@ -91,6 +91,9 @@ public final class Parameters {
       return Optional.of(
           "parameters.checkpoint_interval_ms must be at least " + MIN_CHECKPOINT_INTERVAL_MS);
     }
+    if (p.getAgentMaxLifetimeMs() != null && p.getAgentMaxLifetimeMs() < 1) {
+      return Optional.of("parameters.agent_max_lifetime_ms must be positive when set");
+    }
     return Optional.empty();
   }
 
@@ -129,6 +132,11 @@ public final class Parameters {
 
   public long checkpointIntervalMs() {
     return avro.getCheckpointIntervalMs();
+  }
+
+  /** The longest an agent may be valid from a registration or renewal, ms; null: no cap. */
+  public Long agentMaxLifetimeMs() {
+    return avro.getAgentMaxLifetimeMs();
   }
 
   /** How long decisions must be remembered: twice the window in which duplicates are refused. */

@@ -1,6 +1,7 @@
 package dev.trustledger.ledger.sequencer;
 
 import static dev.trustledger.avro.RejectionReason.ALREADY_REGISTERED;
+import static dev.trustledger.avro.RejectionReason.CAPABILITY_NOT_HELD;
 import static dev.trustledger.avro.RejectionReason.DUPLICATE_EVENT;
 import static dev.trustledger.avro.RejectionReason.EXPIRED;
 import static dev.trustledger.avro.RejectionReason.FUTURE_EVENT;
@@ -14,13 +15,16 @@ import static dev.trustledger.avro.RejectionReason.STALE_EVENT;
 import static dev.trustledger.avro.RejectionReason.SUBJECT_REVOKED;
 import static dev.trustledger.avro.RejectionReason.UNKNOWN_SUBJECT;
 
+import dev.trustledger.avro.AgentCapabilitiesChanged;
 import dev.trustledger.avro.AgentRegistered;
 import dev.trustledger.avro.AgentReinstated;
+import dev.trustledger.avro.AgentRenewed;
 import dev.trustledger.avro.AgentRevoked;
 import dev.trustledger.avro.AgentSuspended;
 import dev.trustledger.avro.BehaviourReported;
 import dev.trustledger.avro.EntryFacts;
 import dev.trustledger.avro.EntryRef;
+import dev.trustledger.avro.KeyRotated;
 import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.LedgerParameters;
 import dev.trustledger.avro.LedgerParametersChanged;
@@ -29,10 +33,16 @@ import dev.trustledger.avro.PrincipalStatus;
 import dev.trustledger.avro.RejectionReason;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.SponsorRegistered;
+import dev.trustledger.avro.SponsorReinstated;
 import dev.trustledger.avro.SponsorRevoked;
+import dev.trustledger.avro.SponsorSuspended;
+import dev.trustledger.encoding.Buffers;
 import dev.trustledger.event.EventHashes;
 import dev.trustledger.ledger.avro.Decision;
+import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.avro.RetiredKey;
+import dev.trustledger.ledger.lineage.Lineage;
 import dev.trustledger.ledger.verify.Rejected;
 import dev.trustledger.trust.Evidence;
 import dev.trustledger.trust.Report;
@@ -42,6 +52,7 @@ import dev.trustledger.trust.Weights;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -74,6 +85,7 @@ final class Rules {
    * @param cascade agents revoked by derived entries, parents before children
    * @param cascadeReason the reason written into each derived revocation
    * @param parameters new ledger parameters, or null
+   * @param keyChange the subject's new key, for a key rotation, or null
    */
   record Accept(
       EntryFacts facts,
@@ -81,8 +93,31 @@ final class Rules {
       List<StateChanges.Link> links,
       List<String> cascade,
       String cascadeReason,
-      LedgerParameters parameters)
-      implements Outcome {}
+      LedgerParameters parameters,
+      KeyChange keyChange)
+      implements Outcome {
+    Accept(
+        EntryFacts facts,
+        List<PrincipalState> updates,
+        List<StateChanges.Link> links,
+        List<String> cascade,
+        String cascadeReason,
+        LedgerParameters parameters) {
+      this(facts, updates, links, cascade, cascadeReason, parameters, null);
+    }
+  }
+
+  /**
+   * A principal's new key.
+   *
+   * @param principalId the principal
+   * @param kind its kind
+   * @param oldKey the key it signed with until now
+   * @param newKey the key it signs with from the rotation on
+   * @param firstKey the key its id is the hash of
+   */
+  record KeyChange(
+      String principalId, PrincipalKind kind, byte[] oldKey, byte[] newKey, byte[] firstKey) {}
 
   /**
    * Who signed: an admin, the ledger, or a registered principal ({@code principal} set).
@@ -91,17 +126,35 @@ final class Rules {
    * @param kind its kind
    * @param key the key its signature was checked with
    * @param principal its record, for sponsors and agents
+   * @param retired the keys it rotated away from, newest first
    */
-  record Signer(String id, PrincipalKind kind, byte[] key, PrincipalState principal) {}
+  record Signer(
+      String id,
+      PrincipalKind kind,
+      byte[] key,
+      PrincipalState principal,
+      List<RetiredKey> retired) {
+    Signer(String id, PrincipalKind kind, byte[] key, PrincipalState principal) {
+      this(id, kind, key, principal, principal == null ? List.of() : principal.getRetiredKeys());
+    }
+  }
+
+  /** How many retired keys a principal's record keeps, to name KEY_RETIRED. */
+  static final int RETIRED_KEYS_KEPT = 16;
 
   private final LedgerState state;
   private final Parameters params;
   private final String ledgerId;
+  private final long position;
 
-  Rules(LedgerState state, Parameters params, String ledgerId) {
+  /**
+   * @param position the ledger_seq the event's entry gets if it is accepted
+   */
+  Rules(LedgerState state, Parameters params, String ledgerId, long position) {
     this.state = state;
     this.params = params;
     this.ledgerId = ledgerId;
+    this.position = position;
   }
 
   /** A new principal's record: no entries in its chain yet. */
@@ -199,6 +252,21 @@ final class Rules {
     if (payload instanceof LedgerGenesis) {
       return reject(ALREADY_REGISTERED, "the ledger " + ledgerId + " already has its genesis");
     }
+    if (payload instanceof KeyRotated k) {
+      return rotateKey(c, k);
+    }
+    if (payload instanceof AgentRenewed r) {
+      return renew(c, r);
+    }
+    if (payload instanceof AgentCapabilitiesChanged ch) {
+      return changeCapabilities(c, ch);
+    }
+    if (payload instanceof SponsorSuspended) {
+      return setSponsorStatus(c, PrincipalStatus.SUSPENDED);
+    }
+    if (payload instanceof SponsorReinstated) {
+      return setSponsorStatus(c, PrincipalStatus.ACTIVE);
+    }
     return reject(INVALID_FIELD, "unknown payload type");
   }
 
@@ -285,10 +353,17 @@ final class Rules {
                 + " differs from the parent's sponsor "
                 + parent.get().getSponsorId());
       }
+      List<String> missing = Lineage.notHeld(a.getCapabilities(), parent.get(), state::principal);
+      if (!missing.isEmpty()) {
+        return reject(
+            CAPABILITY_NOT_HELD,
+            "parent " + parentId + " does not hold " + String.join(", ", missing));
+      }
       links.add(new StateChanges.Link(parentId, id));
     }
-    if (a.getExpiresAt() != null && a.getExpiresAt() <= c.t) {
-      return reject(EXPIRED, "expires_at " + a.getExpiresAt() + " is not after ledger time " + c.t);
+    Optional<Rejected> lifetime = checkExpiry(a.getExpiresAt(), c.t);
+    if (lifetime.isPresent()) {
+      return new Reject(lifetime.get(), null);
     }
     links.add(new StateChanges.Link(a.getSponsorId(), id));
     Evidence registered = Evidence.registered(c.t);
@@ -369,11 +444,15 @@ final class Rules {
           .setReporters(Tallies.put(subject.getReporters(), b.reporter(), c.t, h))
           .setTrees(Tallies.put(subject.getTrees(), b.tree(), c.t, h));
     }
+    Evidence before = evidence(subject);
     Evidence after =
         TrustModel.apply(
-            evidence(subject),
-            new Report(c.t, r.getRating(), r.getSeverity(), weights),
-            params.trust());
+            before, new Report(c.t, r.getRating(), r.getSeverity(), weights), params.trust());
+    if (related(c.signer, subject)) {
+      // A report with a conflict of interest adds no evidence for the agent and does not count as
+      // its activity either: nothing in it raises the agent's trust (docs/spec.md section 6.3).
+      after = after.keepingActivityOf(before);
+    }
     List<PrincipalState> updates = new ArrayList<>();
     updates.add(bounded.setTrust(after.toAvro()).build());
     signerActivity(c, updates);
@@ -388,6 +467,21 @@ final class Rules {
         List.of(),
         "",
         null);
+  }
+
+  /**
+   * A reporter with a conflict of interest about {@code subject}: its sponsor, or an agent of the
+   * same sponsor (its parents and sub-agents among them).
+   */
+  private static boolean related(Signer signer, PrincipalState subject) {
+    PrincipalState reporter = signer.principal();
+    if (reporter == null) {
+      return false;
+    }
+    return reporter.getId().equals(subject.getSponsorId())
+        || (reporter.getKind() == PrincipalKind.AGENT
+            && subject.getSponsorId() != null
+            && subject.getSponsorId().equals(reporter.getSponsorId()));
   }
 
   /** The sponsor tree a signer belongs to: a sponsor's own id, an agent's sponsor. */
@@ -405,12 +499,7 @@ final class Rules {
       return Weights.admin();
     }
     PrincipalState reporter = c.signer.principal();
-    boolean related =
-        reporter.getId().equals(subject.getSponsorId())
-            || (reporter.getKind() == PrincipalKind.AGENT
-                && subject.getSponsorId() != null
-                && subject.getSponsorId().equals(reporter.getSponsorId()));
-    if (related) {
+    if (related(c.signer, subject)) {
       return Weights.related();
     }
     if (reporter.getKind() == PrincipalKind.SPONSOR) {
@@ -433,7 +522,7 @@ final class Rules {
     if (unauthorized.isPresent()) {
       return new Reject(unauthorized.get(), null);
     }
-    Evidence after = evidence(subject).withActivity(c.t);
+    Evidence after = evidence(subject);
     List<PrincipalState> updates = new ArrayList<>();
     updates.add(
         PrincipalState.newBuilder(subject).setStatus(status).setTrust(after.toAvro()).build());
@@ -460,7 +549,7 @@ final class Rules {
     if (unauthorized.isPresent()) {
       return new Reject(unauthorized.get(), null);
     }
-    Evidence after = evidence(subject).withActivity(c.t);
+    Evidence after = evidence(subject);
     List<PrincipalState> updates = new ArrayList<>();
     updates.add(
         PrincipalState.newBuilder(subject)
@@ -548,6 +637,233 @@ final class Rules {
         c.facts(PrincipalStatus.ACTIVE).build(), List.of(), List.of(), List.of(), "", next);
   }
 
+  private Outcome rotateKey(Context c, KeyRotated k) {
+    String id = c.subjectId();
+    byte[] newKey = Buffers.toArray(k.getNewPublicKey());
+    PrincipalKind kind = dev.trustledger.id.PrincipalIds.kindOf(id).orElseThrow();
+    if (kind == PrincipalKind.LEDGER) {
+      if (!id.equals(ledgerId)) {
+        return reject(UNKNOWN_SUBJECT, "no ledger " + id + "; this ledger is " + ledgerId);
+      }
+      if (!c.signer.id().equals(ledgerId)) {
+        return reject(SIGNER_NOT_AUTHORIZED, "only the ledger rotates its own key");
+      }
+      LedgerHead head = state.head().orElseThrow();
+      Optional<Rejected> reused =
+          reusedKey(newKey, Buffers.toArray(head.getPublicKey()), head.getRetiredKeys());
+      if (reused.isPresent()) {
+        return new Reject(reused.get(), null);
+      }
+      return keyRotated(
+          c,
+          c.facts(PrincipalStatus.ACTIVE).build(),
+          List.of(),
+          new KeyChange(id, kind, Buffers.toArray(head.getPublicKey()), newKey, null));
+    }
+    if (kind == PrincipalKind.ADMIN) {
+      if (!params.admins().containsKey(id)) {
+        return reject(UNKNOWN_SUBJECT, "no admin " + id + " in the parameters in force");
+      }
+      if (c.signer.kind() != PrincipalKind.ADMIN) {
+        return reject(
+            SIGNER_NOT_AUTHORIZED, "an admin's key is rotated by an admin, not " + c.signer.id());
+      }
+      byte[] first = params.admins().get(id).raw();
+      byte[] current = first;
+      List<RetiredKey> retired = List.of();
+      for (dev.trustledger.ledger.avro.AdminKey a : state.head().orElseThrow().getAdminKeys()) {
+        if (a.getId().equals(id)) {
+          current = Buffers.toArray(a.getPublicKey());
+          retired = a.getRetiredKeys();
+        }
+      }
+      Optional<Rejected> reused = reusedKey(newKey, current, retired);
+      if (reused.isPresent()) {
+        return new Reject(reused.get(), null);
+      }
+      return keyRotated(
+          c,
+          c.facts(PrincipalStatus.ACTIVE).build(),
+          List.of(),
+          new KeyChange(id, kind, current, newKey, first));
+    }
+    Optional<PrincipalState> found = state.principal(id).filter(p -> p.getKind() == kind);
+    if (found.isEmpty()) {
+      return reject(
+          UNKNOWN_SUBJECT, "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + id);
+    }
+    PrincipalState subject = found.get();
+    if (subject.getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, id + " is revoked");
+    }
+    boolean self = c.signer.id().equals(id);
+    boolean forced =
+        c.signer.kind() == PrincipalKind.ADMIN
+            || (kind == PrincipalKind.AGENT && c.signer.id().equals(subject.getSponsorId()));
+    if (!self && !forced) {
+      return reject(
+          SIGNER_NOT_AUTHORIZED,
+          id
+              + "'s key is rotated by "
+              + (kind == PrincipalKind.AGENT
+                  ? "itself, its sponsor or an admin"
+                  : "itself or an admin")
+              + ", not "
+              + c.signer.id());
+    }
+    byte[] current = Buffers.toArray(subject.getPublicKey());
+    Optional<Rejected> reused = reusedKey(newKey, current, subject.getRetiredKeys());
+    if (reused.isPresent()) {
+      return new Reject(reused.get(), null);
+    }
+    byte[] first =
+        subject.getFirstPublicKey() != null
+            ? Buffers.toArray(subject.getFirstPublicKey())
+            : current;
+    PrincipalState rotated =
+        PrincipalState.newBuilder(subject)
+            .setPublicKey(k.getNewPublicKey())
+            .setFirstPublicKey(java.nio.ByteBuffer.wrap(first))
+            .setRetiredKeys(retire(current, subject.getRetiredKeys()))
+            .build();
+    List<PrincipalState> updates = new ArrayList<>();
+    updates.add(rotated);
+    signerActivity(c, updates);
+    EntryFacts.Builder facts = c.facts(subject.getStatus());
+    if (kind == PrincipalKind.AGENT) {
+      facts.setTrustAfter(evidence(updates.get(0)).toAvro());
+    }
+    return keyRotated(c, facts.build(), updates, new KeyChange(id, kind, current, newKey, first));
+  }
+
+  private static Accept keyRotated(
+      Context c, EntryFacts facts, List<PrincipalState> updates, KeyChange change) {
+    return new Accept(facts, updates, List.of(), List.of(), "", null, change);
+  }
+
+  /** A new key must be new: not the key in use, nor one retired before. */
+  private static Optional<Rejected> reusedKey(
+      byte[] newKey, byte[] current, List<RetiredKey> retired) {
+    if (Arrays.equals(newKey, current)) {
+      return Optional.of(Rejected.of(INVALID_FIELD, "new_public_key is the key in use"));
+    }
+    for (RetiredKey r : retired) {
+      if (Arrays.equals(newKey, Buffers.toArray(r.getPublicKey()))) {
+        return Optional.of(
+            Rejected.of(
+                INVALID_FIELD,
+                "new_public_key was retired at ledger_seq "
+                    + r.getRetiredAt()
+                    + "; a key never comes back"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code retired} with {@code key} retired at this entry in front, at most 16 kept. */
+  List<RetiredKey> retire(byte[] key, List<RetiredKey> retired) {
+    List<RetiredKey> out = new ArrayList<>();
+    out.add(
+        RetiredKey.newBuilder()
+            .setPublicKey(java.nio.ByteBuffer.wrap(key))
+            .setRetiredAt(position)
+            .build());
+    out.addAll(retired.subList(0, Math.min(retired.size(), RETIRED_KEYS_KEPT - 1)));
+    return out;
+  }
+
+  private Outcome renew(Context c, AgentRenewed r) {
+    Optional<PrincipalState> found = agentSubject(c);
+    if (found.isEmpty()) {
+      return reject(UNKNOWN_SUBJECT, "no agent " + c.subjectId());
+    }
+    PrincipalState subject = found.get();
+    if (subject.getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, subject.getId() + " is revoked");
+    }
+    if (c.signer.kind() != PrincipalKind.ADMIN && !c.signer.id().equals(subject.getSponsorId())) {
+      return reject(
+          SIGNER_NOT_AUTHORIZED,
+          "an agent is renewed by its sponsor "
+              + subject.getSponsorId()
+              + " or an admin, not "
+              + c.signer.id());
+    }
+    Optional<Rejected> expiry = checkExpiry(r.getExpiresAt(), c.t);
+    if (expiry.isPresent()) {
+      return new Reject(expiry.get(), null);
+    }
+    PrincipalState renewed =
+        PrincipalState.newBuilder(subject).setExpiresAt(r.getExpiresAt()).build();
+    return new Accept(
+        c.facts(subject.getStatus()).setTrustAfter(evidence(subject).toAvro()).build(),
+        List.of(renewed),
+        List.of(),
+        List.of(),
+        "",
+        null);
+  }
+
+  private Outcome changeCapabilities(Context c, AgentCapabilitiesChanged change) {
+    Optional<PrincipalState> found = agentSubject(c);
+    if (found.isEmpty()) {
+      return reject(UNKNOWN_SUBJECT, "no agent " + c.subjectId());
+    }
+    PrincipalState subject = found.get();
+    if (subject.getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, subject.getId() + " is revoked");
+    }
+    Optional<Rejected> unauthorized = authorizeOver(c, subject, false);
+    if (unauthorized.isPresent()) {
+      return new Reject(unauthorized.get(), null);
+    }
+    if (subject.getParentAgentId() != null) {
+      Optional<PrincipalState> parent = state.principal(subject.getParentAgentId());
+      if (parent.isPresent()) {
+        List<String> missing =
+            Lineage.notHeld(change.getCapabilities(), parent.get(), state::principal);
+        if (!missing.isEmpty()) {
+          return reject(
+              CAPABILITY_NOT_HELD,
+              "parent " + parent.get().getId() + " does not hold " + String.join(", ", missing));
+        }
+      }
+    }
+    PrincipalState changed =
+        PrincipalState.newBuilder(subject).setCapabilities(change.getCapabilities()).build();
+    List<PrincipalState> updates = new ArrayList<>();
+    updates.add(changed);
+    signerActivity(c, updates);
+    return new Accept(
+        c.facts(subject.getStatus()).setTrustAfter(evidence(updates.get(0)).toAvro()).build(),
+        updates,
+        List.of(),
+        List.of(),
+        "",
+        null);
+  }
+
+  private Outcome setSponsorStatus(Context c, PrincipalStatus status) {
+    String id = c.subjectId();
+    Optional<PrincipalState> found =
+        state.principal(id).filter(p -> p.getKind() == PrincipalKind.SPONSOR);
+    if (found.isEmpty()) {
+      return reject(UNKNOWN_SUBJECT, "no sponsor " + id);
+    }
+    if (found.get().getStatus() == PrincipalStatus.REVOKED) {
+      return reject(SUBJECT_REVOKED, id + " is revoked");
+    }
+    if (c.signer.kind() != PrincipalKind.ADMIN) {
+      return reject(
+          SIGNER_NOT_AUTHORIZED,
+          "only an admin suspends or reinstates sponsors, not " + c.signer.id());
+    }
+    return accept(
+        c.facts(status).build(),
+        List.of(PrincipalState.newBuilder(found.get()).setStatus(status).build()),
+        List.of());
+  }
+
   private static PrincipalState revoked(PrincipalState p) {
     return PrincipalState.newBuilder(p).setStatus(PrincipalStatus.REVOKED).build();
   }
@@ -602,15 +918,59 @@ final class Rules {
     return out;
   }
 
-  /** A signer that is not active, or an agent past its expiry, cannot act. */
-  private static Optional<Rejected> checkActive(String role, PrincipalState p, long t) {
-    if (p.getStatus() != PrincipalStatus.ACTIVE) {
+  /**
+   * A signer that is not effectively active (its own status, or a suspended parent or sponsor), or
+   * an agent past its expiry, cannot act.
+   */
+  private Optional<Rejected> checkActive(String role, PrincipalState p, long t) {
+    Lineage.Effective effective = Lineage.status(p, state::principal);
+    if (!effective.active()) {
       return Optional.of(
-          Rejected.of(SIGNER_NOT_ACTIVE, role + " " + p.getId() + " is " + p.getStatus()));
+          Rejected.of(
+              SIGNER_NOT_ACTIVE,
+              role
+                  + " "
+                  + p.getId()
+                  + " is "
+                  + effective.status()
+                  + (effective.cause() == null ? "" : " through " + effective.cause())));
     }
     if (expired(p, t)) {
       return Optional.of(
           Rejected.of(EXPIRED, role + " " + p.getId() + " expired at " + p.getExpiresAt()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An expiry given at ledger time {@code t} (a registration's or a renewal's): after {@code t}
+   * ({@code EXPIRED}) and, under a lifetime cap, given and within it ({@code INVALID_FIELD}).
+   */
+  private Optional<Rejected> checkExpiry(Long expiresAt, long t) {
+    if (expiresAt != null && expiresAt <= t) {
+      return Optional.of(
+          Rejected.of(EXPIRED, "expires_at " + expiresAt + " is not after ledger time " + t));
+    }
+    Long cap = params.agentMaxLifetimeMs();
+    if (cap != null && expiresAt == null) {
+      return Optional.of(
+          Rejected.of(
+              INVALID_FIELD,
+              "expires_at is required: agents are valid for at most " + cap + " ms at a time"));
+    }
+    if (cap != null && expiresAt - t > cap) {
+      return Optional.of(
+          Rejected.of(
+              INVALID_FIELD,
+              "expires_at "
+                  + expiresAt
+                  + " is "
+                  + (expiresAt - t)
+                  + " ms after ledger time "
+                  + t
+                  + ", beyond the agent lifetime cap of "
+                  + cap
+                  + " ms"));
     }
     return Optional.empty();
   }

@@ -26,10 +26,12 @@ import dev.trustledger.event.EventIds;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.SigningBytes;
 import dev.trustledger.id.PrincipalIds;
+import dev.trustledger.ledger.avro.AdminKey;
 import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.DecisionStatus;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.avro.RetiredKey;
 import dev.trustledger.ledger.avro.TreeState;
 import dev.trustledger.ledger.avro.Verdict;
 import dev.trustledger.ledger.verify.EventVerifier;
@@ -142,7 +144,7 @@ public final class Sequencer implements LedgerStep {
           Rejected.of(UNKNOWN_SIGNER, "no admin or registered principal " + event.getSignerId()),
           null);
     }
-    Optional<Rejected> bad = checkSignatures(in, signer.get().key());
+    Optional<Rejected> bad = checkSignatures(in, signer.get());
     if (bad.isPresent()) {
       return rejected(o, position, in, bad.get(), null);
     }
@@ -157,7 +159,7 @@ public final class Sequencer implements LedgerStep {
           null);
     }
     Rules.Outcome outcome =
-        new Rules(o, params, ledgerId).decide(event, in.ledgerTime(), signer.get());
+        new Rules(o, params, ledgerId, position).decide(event, in.ledgerTime(), signer.get());
     if (outcome instanceof Rules.Reject r) {
       return rejected(o, position, in, r.rejected(), r.duplicateOf());
     }
@@ -165,13 +167,24 @@ public final class Sequencer implements LedgerStep {
   }
 
   /**
-   * The key a signer signs with: an admin's from the parameters in force, the ledger's from its
-   * head, a sponsor's or agent's from its record.
+   * The key a signer signs with: an admin's from the parameters in force (or the key it rotated
+   * to), the ledger's from its head, a sponsor's or agent's from its record.
    */
   private static Optional<Rules.Signer> signer(
       String signerId, LedgerHead head, Parameters params, LedgerState state) {
     Ed25519PublicKey admin = params.admins().get(signerId);
     if (admin != null) {
+      for (AdminKey rotated : head.getAdminKeys()) {
+        if (rotated.getId().equals(signerId)) {
+          return Optional.of(
+              new Rules.Signer(
+                  signerId,
+                  PrincipalKind.ADMIN,
+                  Buffers.toArray(rotated.getPublicKey()),
+                  null,
+                  rotated.getRetiredKeys()));
+        }
+      }
       return Optional.of(new Rules.Signer(signerId, PrincipalKind.ADMIN, admin.raw(), null));
     }
     Optional<PrincipalKind> kind = PrincipalIds.kindOf(signerId);
@@ -182,7 +195,11 @@ public final class Sequencer implements LedgerStep {
       return signerId.equals(ledgerId(head))
           ? Optional.of(
               new Rules.Signer(
-                  signerId, PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()), null))
+                  signerId,
+                  PrincipalKind.LEDGER,
+                  Buffers.toArray(head.getPublicKey()),
+                  null,
+                  head.getRetiredKeys()))
           : Optional.empty();
     }
     return state
@@ -193,16 +210,37 @@ public final class Sequencer implements LedgerStep {
   /**
    * The verify stage's verdict when it checked with the key the state names; otherwise the
    * signatures are checked here. A verdict made with any other key (a stale or forged key record)
-   * counts for nothing.
+   * counts for nothing. A signature that the signer's key does not verify but a key it retired does
+   * is {@code KEY_RETIRED}.
    */
-  private Optional<Rejected> checkSignatures(Input.Event in, byte[] key) {
+  private Optional<Rejected> checkSignatures(Input.Event in, Rules.Signer signer) {
+    byte[] key = signer.key();
     Verdict verdict = in.verdict();
+    Optional<Rejected> result;
     if (verdict != null && Arrays.equals(Buffers.toArray(verdict.getSignerKey()), key)) {
-      return verdict.getReason() == null
-          ? Optional.empty()
-          : Optional.of(Rejected.of(verdict.getReason(), verdict.getDetail()));
+      result =
+          verdict.getReason() == null
+              ? Optional.empty()
+              : Optional.of(Rejected.of(verdict.getReason(), verdict.getDetail()));
+    } else {
+      result = verifier.verify(in.event(), key);
     }
-    return verifier.verify(in.event(), key);
+    if (result.isPresent()
+        && result.get().reason() == RejectionReason.BAD_SIGNATURE
+        && !signer.retired().isEmpty()) {
+      for (RetiredKey retired : signer.retired()) {
+        if (verifier.signatureValid(in.event(), Buffers.toArray(retired.getPublicKey()))) {
+          return Optional.of(
+              Rejected.of(
+                  RejectionReason.KEY_RETIRED,
+                  "signed with a key of "
+                      + signer.id()
+                      + " retired at ledger_seq "
+                      + retired.getRetiredAt()));
+        }
+      }
+    }
+    return result;
   }
 
   /** The first entry of a ledger: its key and parameters, signed by that key. */
@@ -230,7 +268,8 @@ public final class Sequencer implements LedgerStep {
             .setParametersSince(0)
             .setChainSeq(-1)
             .setChainHead(ByteBuffer.wrap(EntryHash.genesis()))
-            .setTrees(List.of(TreeStates.empty(LEDGER_TREE)));
+            .setTrees(List.of(TreeStates.empty(LEDGER_TREE)))
+            .setLedgerId(event.getSubjectId());
     Parameters parameters = Parameters.of(params);
     EntryFacts facts =
         EntryFacts.newBuilder()
@@ -292,6 +331,15 @@ public final class Sequencer implements LedgerStep {
                 keys.add(
                     new Step.KeyUpdate(
                         event.getSubjectId(), Buffers.toArray(k), entry.getLedgerSeq())));
+    Rules.KeyChange change = accept.keyChange();
+    if (change != null) {
+      rotate(head, change, entry.getLedgerSeq());
+      if (change.kind() != PrincipalKind.LEDGER) {
+        keys.add(
+            new Step.KeyUpdate(
+                change.principalId(), change.newKey(), change.firstKey(), entry.getLedgerSeq()));
+      }
+    }
     if (accept.parameters() != null) {
       Parameters next = Parameters.of(accept.parameters());
       head.setParameters(accept.parameters()).setParametersSince(entry.getLedgerSeq());
@@ -299,6 +347,51 @@ public final class Sequencer implements LedgerStep {
     }
     o.putHead(head.build());
     return new Step(appender.entries, Optional.empty(), keys, appender.checkpoints, o.changes());
+  }
+
+  /** The ledger's or an admin's new key, in the ledger's head. */
+  private static void rotate(LedgerHead.Builder head, Rules.KeyChange change, long ledgerSeq) {
+    RetiredKey retired =
+        RetiredKey.newBuilder()
+            .setPublicKey(ByteBuffer.wrap(change.oldKey()))
+            .setRetiredAt(ledgerSeq)
+            .build();
+    if (change.kind() == PrincipalKind.LEDGER) {
+      List<RetiredKey> keys = new ArrayList<>();
+      keys.add(retired);
+      keys.addAll(head.getRetiredKeys());
+      head.setLedgerId(ledgerId(head.build()))
+          .setPublicKey(ByteBuffer.wrap(change.newKey()))
+          .setRetiredKeys(keys);
+    } else if (change.kind() == PrincipalKind.ADMIN) {
+      AdminKey admin =
+          head.getAdminKeys().stream()
+              .filter(a -> a.getId().equals(change.principalId()))
+              .findFirst()
+              .orElseThrow();
+      List<RetiredKey> keys = new ArrayList<>();
+      keys.add(retired);
+      keys.addAll(admin.getRetiredKeys());
+      putAdmin(
+          head,
+          AdminKey.newBuilder(admin)
+              .setPublicKey(ByteBuffer.wrap(change.newKey()))
+              .setRetiredKeys(keys.subList(0, Math.min(keys.size(), Rules.RETIRED_KEYS_KEPT)))
+              .build());
+    }
+  }
+
+  /** {@code admin} in the head's admin states, replacing the one of its id, in id order. */
+  private static void putAdmin(LedgerHead.Builder head, AdminKey admin) {
+    List<AdminKey> admins = new ArrayList<>();
+    for (AdminKey a : head.getAdminKeys()) {
+      if (!a.getId().equals(admin.getId())) {
+        admins.add(a);
+      }
+    }
+    admins.add(admin);
+    admins.sort(java.util.Comparator.comparing(AdminKey::getId));
+    head.setAdminKeys(admins);
   }
 
   private static List<Step.KeyUpdate> adminKeyChanges(
@@ -440,9 +533,11 @@ public final class Sequencer implements LedgerStep {
     return new Step.CheckpointDue(tree.getTree(), TreeStates.body(params.ledgerName(), tree), time);
   }
 
-  /** The id of the ledger whose head this is. */
+  /** The id of the ledger whose head this is: the hash of its genesis key. */
   public static String ledgerId(LedgerHead head) {
-    return PrincipalIds.of(PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()));
+    return head.getLedgerId() != null
+        ? head.getLedgerId()
+        : PrincipalIds.of(PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()));
   }
 
   private static long nextLedgerSeq(LedgerState state) {
@@ -466,8 +561,21 @@ public final class Sequencer implements LedgerStep {
       this.head = head;
       this.params = params;
       this.t = t;
-      this.ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()));
+      this.ledgerId = ledgerId(head.build());
       this.tree = head.getTrees().get(LEDGER_TREE);
+    }
+
+    /** The admin's state in the head, or a new one with its key from the parameters. */
+    private AdminKey admin(String id) {
+      for (AdminKey a : head.getAdminKeys()) {
+        if (a.getId().equals(id)) {
+          return a;
+        }
+      }
+      return AdminKey.newBuilder()
+          .setId(id)
+          .setPublicKey(ByteBuffer.wrap(params.admins().get(id).raw()))
+          .build();
     }
 
     LedgerEntry append(String subjectId, Object event, EntryFacts facts) {
@@ -477,9 +585,21 @@ public final class Sequencer implements LedgerStep {
       long ledgerSeq = head.getNextLedgerSeq();
       head.setNextLedgerSeq(ledgerSeq + 1);
       boolean ledger = subjectId.equals(ledgerId);
-      PrincipalState principal = ledger ? null : o.principal(subjectId).orElseThrow();
-      long prevSeq = ledger ? head.getChainSeq() : principal.getChainSeq();
-      ByteBuffer prev = ledger ? head.getChainHead() : principal.getChainHead();
+      AdminKey admin = params.admins().containsKey(subjectId) ? admin(subjectId) : null;
+      PrincipalState principal =
+          ledger || admin != null ? null : o.principal(subjectId).orElseThrow();
+      long prevSeq =
+          ledger
+              ? head.getChainSeq()
+              : admin != null ? admin.getChainSeq() : principal.getChainSeq();
+      ByteBuffer prev =
+          ledger
+              ? head.getChainHead()
+              : admin != null
+                  ? (admin.getChainHead() != null
+                      ? admin.getChainHead()
+                      : ByteBuffer.wrap(EntryHash.genesis()))
+                  : principal.getChainHead();
       EntryHash.Sealed sealed =
           EntryHash.sealed(
               UnhashedLedgerEntry.newBuilder()
@@ -494,6 +614,13 @@ public final class Sequencer implements LedgerStep {
       LedgerEntry entry = sealed.entry();
       if (ledger) {
         head.setChainSeq(entry.getSeq()).setChainHead(entry.getEntryHash());
+      } else if (admin != null) {
+        putAdmin(
+            head,
+            AdminKey.newBuilder(admin)
+                .setChainSeq(entry.getSeq())
+                .setChainHead(entry.getEntryHash())
+                .build());
       } else {
         o.put(
             PrincipalState.newBuilder(principal)

@@ -37,9 +37,15 @@ public record Step(
    *
    * @param principalId the signer's id
    * @param publicKey its raw key, or null when it no longer signs (an admin removed)
+   * @param firstPublicKey after a rotation, the key its id is the hash of; else null
    * @param ledgerSeq the ledger_seq of the entry that gave it the key or took it away
    */
-  public record KeyUpdate(String principalId, byte[] publicKey, long ledgerSeq) {}
+  public record KeyUpdate(
+      String principalId, byte[] publicKey, byte[] firstPublicKey, long ledgerSeq) {
+    public KeyUpdate(String principalId, byte[] publicKey, long ledgerSeq) {
+      this(principalId, publicKey, null, ledgerSeq);
+    }
+  }
 
   /** A checkpoint of tree {@code tree} to sign with the ledger key. */
   public record CheckpointDue(int tree, CheckpointBody body, long time) {}

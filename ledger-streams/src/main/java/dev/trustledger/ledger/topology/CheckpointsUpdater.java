@@ -10,6 +10,7 @@ import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.serde.SerdeException;
 import dev.trustledger.serde.WireFormat;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,22 +19,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every checkpoint of {@code ledger.checkpoints} whose note the ledger key signed, by tree
- * and size, and the latest of each tree. A record whose note does not verify, or whose fields are
- * not its note's, is refused and counted: the topic is not trusted for being the ledger's.
+ * Keeps every checkpoint of {@code ledger.checkpoints} whose note one of the ledger's keys this
+ * node holds signed (its genesis key, or a key it rotates to), by tree and size, and the latest of
+ * each tree. A record whose note does not verify, or whose fields are not its note's, is refused
+ * and counted: the topic is not trusted for being the ledger's.
  */
 final class CheckpointsUpdater implements Processor<String, byte[], Void, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointsUpdater.class);
   private final WireFormat<Checkpoint> format;
-  private final Ed25519PublicKey ledgerKey;
+  private final List<Ed25519PublicKey> ledgerKeys;
   private final LedgerMetrics metrics;
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, byte[]> store;
 
   CheckpointsUpdater(
-      WireFormat<Checkpoint> format, Ed25519PublicKey ledgerKey, LedgerMetrics metrics) {
+      WireFormat<Checkpoint> format, List<Ed25519PublicKey> ledgerKeys, LedgerMetrics metrics) {
     this.format = format;
-    this.ledgerKey = ledgerKey;
+    this.ledgerKeys = List.copyOf(ledgerKeys);
     this.metrics = metrics;
   }
 
@@ -51,7 +53,7 @@ final class CheckpointsUpdater implements Processor<String, byte[], Void, Void> 
     Checkpoint c;
     try {
       c = format.decode("ledger.checkpoints", record.value());
-      CheckpointBody body = new NoteKey(c.getOrigin(), ledgerKey).verify(c.getNote());
+      CheckpointBody body = verify(c);
       if (!body.origin().equals(c.getOrigin())
           || body.size() != c.getSize()
           || !Arrays.equals(body.rootHash(), Buffers.toArray(c.getRootHash()))) {
@@ -70,6 +72,18 @@ final class CheckpointsUpdater implements Processor<String, byte[], Void, Void> 
     if (latest == null || sizeOf(latest) <= c.getSize()) {
       store.put(StoreNames.latestCheckpointKey(c.getTree()), record.value());
     }
+  }
+
+  private CheckpointBody verify(Checkpoint c) throws NoteException {
+    NoteException last = null;
+    for (Ed25519PublicKey key : ledgerKeys) {
+      try {
+        return new NoteKey(c.getOrigin(), key).verify(c.getNote());
+      } catch (NoteException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   private long sizeOf(byte[] value) {

@@ -1,6 +1,7 @@
 package dev.trustledger.ledger.topology;
 
 import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.KeyRing;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.LedgerHead;
@@ -76,6 +77,7 @@ public final class LedgerTopology {
       Ed25519PrivateKey ledgerKey,
       LedgerMetrics metrics,
       UnaryOperator<LedgerStep> step) {
+    KeyRing ledgerKeys = config.keyRing(ledgerKey);
     // Decisions are kept twice as long as a duplicate can be refused for (the dedupe window).
     long retentionMs = 2 * (config.replayWindowMs() + config.futureSkewMs());
 
@@ -106,7 +108,7 @@ public final class LedgerTopology {
             .withLoggingDisabled(),
         topics.checkpoints(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        () -> new CheckpointsUpdater(formats.checkpoints(), ledgerKey.publicKey(), metrics));
+        () -> new CheckpointsUpdater(formats.checkpoints(), ledgerKeys.publicKeys(), metrics));
 
     // The head and the principals change on every event: caching writes each key's latest value
     // to the changelog once per commit, not once per event.
@@ -141,7 +143,7 @@ public final class LedgerTopology {
             () -> {
               Sequencer own = new Sequencer(new EventVerifier(new PublicKeyCache(10_000)));
               return new SequencerProcessor(
-                  topics, formats, config, step.apply(own), own, ledgerKey, metrics, retentionMs);
+                  topics, formats, config, step.apply(own), own, ledgerKeys, metrics, retentionMs);
             },
             Named.as("sequence"),
             StoreNames.HEAD,

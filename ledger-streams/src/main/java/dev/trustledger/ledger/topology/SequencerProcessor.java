@@ -6,6 +6,7 @@ import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.KeyRing;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.avro.Decision;
@@ -54,6 +55,7 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
   private final LedgerConfig config;
   private final LedgerStep step;
   private final Sequencer sequencer;
+  private final KeyRing ledgerKeys;
   private final Ed25519PrivateKey ledgerKey;
   private final LedgerMetrics metrics;
   private final long dedupeRetentionMs;
@@ -69,7 +71,7 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
       LedgerConfig config,
       LedgerStep step,
       Sequencer sequencer,
-      Ed25519PrivateKey ledgerKey,
+      KeyRing ledgerKeys,
       LedgerMetrics metrics,
       long dedupeRetentionMs) {
     this.topics = topics;
@@ -77,7 +79,8 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
     this.config = config;
     this.step = step;
     this.sequencer = sequencer;
-    this.ledgerKey = ledgerKey;
+    this.ledgerKeys = ledgerKeys;
+    this.ledgerKey = ledgerKeys.identity();
     this.metrics = metrics;
     this.dedupeRetentionMs = dedupeRetentionMs;
   }
@@ -257,12 +260,18 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
                   .keys()
                   .encode(
                       topics.keys(),
-                      KeyRecords.sign(k.principalId(), k.publicKey(), k.ledgerSeq(), ledgerKey))),
+                      KeyRecords.sign(
+                          k.principalId(),
+                          k.publicKey(),
+                          k.firstPublicKey(),
+                          k.ledgerSeq(),
+                          ledgerKey))),
           t);
     }
     LedgerHead head = result.changes().head();
     if (!result.checkpoints().isEmpty()) {
-      NoteKey noteKey = new NoteKey(head.getParameters().getLedgerName(), ledgerKey.publicKey());
+      Ed25519PrivateKey signing = signingKey(head);
+      NoteKey noteKey = new NoteKey(head.getParameters().getLedgerName(), signing.publicKey());
       for (Step.CheckpointDue due : result.checkpoints()) {
         Checkpoint checkpoint =
             Checkpoint.newBuilder()
@@ -271,7 +280,7 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
                 .setSize(due.body().size())
                 .setRootHash(java.nio.ByteBuffer.wrap(due.body().rootHash()))
                 .setCreatedAt(due.time())
-                .setNote(noteKey.sign(due.body(), ledgerKey))
+                .setNote(noteKey.sign(due.body(), signing))
                 .build();
         forward(
             Integer.toString(due.tree()),
@@ -285,6 +294,24 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
     if (head != null) {
       armCheckpointTimer(head);
     }
+  }
+
+  /**
+   * The private key of the ledger's key in force: the genesis key until the ledger rotates it. A
+   * node that does not hold it cannot sign for the ledger and stops, saying which key it needs.
+   */
+  private Ed25519PrivateKey signingKey(LedgerHead head) {
+    byte[] current = dev.trustledger.encoding.Buffers.toArray(head.getPublicKey());
+    return ledgerKeys
+        .find(current)
+        .orElseThrow(
+            () ->
+                new LedgerConfigurationException(
+                    "the ledger's key is "
+                        + dev.trustledger.encoding.Hex.encode(current)
+                        + " since its last KeyRotated entry, and this node does not hold it: add"
+                        + " its private key file to "
+                        + LedgerConfig.LEDGER_NEXT_KEY_FILES_CONFIG));
   }
 
   private void forward(String key, Output output, long t) {

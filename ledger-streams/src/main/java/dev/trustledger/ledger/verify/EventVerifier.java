@@ -5,17 +5,22 @@ import static dev.trustledger.avro.RejectionReason.BAD_SIGNATURE;
 import static dev.trustledger.avro.RejectionReason.ID_KEY_MISMATCH;
 import static dev.trustledger.avro.RejectionReason.INVALID_FIELD;
 
+import dev.trustledger.avro.AgentCapabilitiesChanged;
 import dev.trustledger.avro.AgentRegistered;
 import dev.trustledger.avro.AgentReinstated;
+import dev.trustledger.avro.AgentRenewed;
 import dev.trustledger.avro.AgentRevoked;
 import dev.trustledger.avro.AgentSuspended;
 import dev.trustledger.avro.BehaviourReported;
+import dev.trustledger.avro.KeyRotated;
 import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.LedgerParametersChanged;
 import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.SponsorRegistered;
+import dev.trustledger.avro.SponsorReinstated;
 import dev.trustledger.avro.SponsorRevoked;
+import dev.trustledger.avro.SponsorSuspended;
 import dev.trustledger.crypto.CryptoException;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.PublicKeyCache;
@@ -33,8 +38,9 @@ import java.util.Optional;
 /**
  * Checks everything about an event that depends only on the event and its signer's key: the
  * signature first, then the proof of possession and the self-certifying id of registrations, then
- * the fields. A pure function of its inputs (a signer's key never changes, its id is its hash), so
- * the verifier stage, the sequencer and the auditor always agree.
+ * the fields. A pure function of the event and the key it is checked with, so the verifier stage,
+ * the sequencer and the auditor always agree; which key a signer has is the ledger's state's to say
+ * (keys rotate).
  */
 public final class EventVerifier {
   static final int MAX_NAME = 256;
@@ -49,8 +55,8 @@ public final class EventVerifier {
     this.keys = keys;
   }
 
-  /** The kind a subject id must have for the payload of {@code event}. */
-  public static PrincipalKind subjectKind(SignedEvent event) {
+  /** The kind a subject id must have for the payload of {@code event}; empty: any principal. */
+  public static Optional<PrincipalKind> subjectKind(SignedEvent event) {
     return Events.subjectKind(event.getPayload());
   }
 
@@ -78,29 +84,47 @@ public final class EventVerifier {
     return checkFields(event);
   }
 
+  /** Whether {@code event}'s signature verifies under {@code key}, and nothing else. */
+  public boolean signatureValid(SignedEvent event, byte[] key) {
+    try {
+      return EventSignatures.signatureValid(event, SigningBytes.of(event), keys.get(key));
+    } catch (CryptoException e) {
+      return false;
+    }
+  }
+
   private Optional<Rejected> verifyRegistration(SignedEvent event, byte[] signingBytes) {
-    Optional<ByteBuffer> rawKey = Events.registeredKey(event.getPayload());
+    Optional<ByteBuffer> rawKey = Events.provenKey(event.getPayload());
     if (rawKey.isEmpty()) {
       if (event.getPopSignature() != null) {
-        return reject(INVALID_FIELD, "pop_signature is only allowed on registrations");
+        return reject(
+            INVALID_FIELD, "pop_signature is only allowed on registrations and key rotations");
       }
       return Optional.empty();
     }
     byte[] key = Buffers.toArray(rawKey.get());
+    boolean rotation = event.getPayload() instanceof KeyRotated;
     Ed25519PublicKey newKey;
     try {
       newKey = keys.get(key);
     } catch (CryptoException e) {
-      return reject(INVALID_FIELD, "public_key: " + e.getMessage());
+      return reject(
+          INVALID_FIELD, (rotation ? "new_public_key: " : "public_key: ") + e.getMessage());
     }
     if (!EventSignatures.popValid(event, signingBytes, newKey)) {
       return reject(
           BAD_POP_SIGNATURE,
           event.getPopSignature() == null
-              ? "registration lacks pop_signature"
-              : "pop_signature does not verify under the registered key");
+              ? (rotation ? "key rotation" : "registration") + " lacks pop_signature"
+              : "pop_signature does not verify under the "
+                  + (rotation ? "new" : "registered")
+                  + " key");
     }
-    PrincipalKind kind = subjectKind(event);
+    if (rotation) {
+      // The principal keeps the id of its first key (docs/spec.md section 4.4).
+      return Optional.empty();
+    }
+    PrincipalKind kind = subjectKind(event).orElseThrow();
     String expected = PrincipalIds.of(kind, key);
     if (!expected.equals(event.getSubjectId())) {
       return reject(
@@ -114,11 +138,17 @@ public final class EventVerifier {
     if (!EventIds.isValid(event.getEventId())) {
       return reject(INVALID_FIELD, "event_id must be 1-64 characters of [A-Za-z0-9._:-]");
     }
-    PrincipalKind kind = subjectKind(event);
-    if (!PrincipalIds.isWellFormed(event.getSubjectId(), kind)) {
+    Optional<PrincipalKind> kind = subjectKind(event);
+    if (kind.isEmpty()
+        ? PrincipalIds.kindOf(event.getSubjectId()).isEmpty()
+        : !PrincipalIds.isWellFormed(event.getSubjectId(), kind.get())) {
       return reject(
           INVALID_FIELD,
-          "subject_id '" + event.getSubjectId() + "' is not a " + kind + " id for this payload");
+          "subject_id '"
+              + event.getSubjectId()
+              + "' is not "
+              + kind.map(k -> "a " + k + " id").orElse("a principal id")
+              + " for this payload");
     }
     Object payload = event.getPayload();
     if (payload instanceof SponsorRegistered s) {
@@ -149,6 +179,25 @@ public final class EventVerifier {
     if (payload instanceof LedgerGenesis) {
       return Optional.empty();
     }
+    if (payload instanceof KeyRotated k) {
+      return text("reason", k.getReason(), 0, MAX_TEXT);
+    }
+    if (payload instanceof AgentRenewed r) {
+      if (r.getExpiresAt() <= 0) {
+        return reject(INVALID_FIELD, "expires_at must be a positive epoch millisecond");
+      }
+      return text("reason", r.getReason(), 0, MAX_TEXT);
+    }
+    if (payload instanceof AgentCapabilitiesChanged c) {
+      return firstOf(
+          checkCapabilities(c.getCapabilities()), text("reason", c.getReason(), 0, MAX_TEXT));
+    }
+    if (payload instanceof SponsorSuspended p) {
+      return text("reason", p.getReason(), 0, MAX_TEXT);
+    }
+    if (payload instanceof SponsorReinstated p) {
+      return text("reason", p.getReason(), 0, MAX_TEXT);
+    }
     return reject(INVALID_FIELD, "unknown payload type");
   }
 
@@ -161,7 +210,19 @@ public final class EventVerifier {
       return reject(
           INVALID_FIELD, "parent_agent_id '" + a.getParentAgentId() + "' is not an agent id");
     }
-    List<String> capabilities = a.getCapabilities();
+    Optional<Rejected> capabilities = checkCapabilities(a.getCapabilities());
+    if (capabilities.isPresent()) {
+      return capabilities;
+    }
+    if (a.getExpiresAt() != null && a.getExpiresAt() <= 0) {
+      return reject(INVALID_FIELD, "expires_at must be a positive epoch millisecond");
+    }
+    return firstOf(
+        text("name", a.getName(), 1, MAX_NAME),
+        a.getWallet() == null ? Optional.empty() : text("wallet", a.getWallet(), 1, MAX_NAME));
+  }
+
+  private static Optional<Rejected> checkCapabilities(List<String> capabilities) {
     if (capabilities.size() > MAX_CAPABILITIES) {
       return reject(
           INVALID_FIELD,
@@ -173,12 +234,7 @@ public final class EventVerifier {
         return bad;
       }
     }
-    if (a.getExpiresAt() != null && a.getExpiresAt() <= 0) {
-      return reject(INVALID_FIELD, "expires_at must be a positive epoch millisecond");
-    }
-    return firstOf(
-        text("name", a.getName(), 1, MAX_NAME),
-        a.getWallet() == null ? Optional.empty() : text("wallet", a.getWallet(), 1, MAX_NAME));
+    return Optional.empty();
   }
 
   private static Optional<Rejected> checkReport(BehaviourReported r) {

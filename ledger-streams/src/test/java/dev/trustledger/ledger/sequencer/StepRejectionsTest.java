@@ -394,6 +394,48 @@ class StepRejectionsTest {
                         .issuedAt(T)
                         .sign(Signer.sponsor(key("acme")), key("old")),
                     T + 10)));
+    out.add(
+        new Case(
+            "a report signed with the key its signer rotated away from",
+            RejectionReason.KEY_RETIRED,
+            l -> {
+              l.accept(
+                  T + 5,
+                  Events.rotateKey(agentId("peer"), key("peer-2").publicKey(), "routine")
+                      .eventId("rot-peer")
+                      .issuedAt(T)
+                      .sign(Signer.agent(key("peer")), key("peer-2")));
+              return event(l, report("peer", "bot", "i1"), T + 10);
+            }));
+    out.add(
+        new Case(
+            "a sub-agent given a capability its parent does not hold",
+            RejectionReason.CAPABILITY_NOT_HELD,
+            l ->
+                event(
+                    l,
+                    Events.registerAgent(key("helper").publicKey(), sponsorId("acme"))
+                        .parent(agentId("bot"))
+                        .capabilities(List.of("payments:execute"))
+                        .draft()
+                        .eventId("reg-helper")
+                        .issuedAt(T)
+                        .sign(Signer.agent(key("bot")), key("helper")),
+                    T + 10)));
+    out.add(
+        new Case(
+            "a capability change giving a sub-agent what its parent lacks",
+            RejectionReason.CAPABILITY_NOT_HELD,
+            l -> {
+              l.accept(T + 5, registerSubAgent("helper", "bot", "acme", T));
+              return event(
+                  l,
+                  Events.changeCapabilities(agentId("helper"), List.of("payments:execute"), "more")
+                      .eventId("cap-helper")
+                      .issuedAt(T)
+                      .sign(Signer.sponsor(key("acme"))),
+                  T + 10);
+            }));
     return out.stream();
   }
 

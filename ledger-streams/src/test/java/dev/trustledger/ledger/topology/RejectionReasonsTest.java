@@ -361,6 +361,36 @@ class RejectionReasonsTest {
   }
 
   @Test
+  void reportSignedWithARetiredKeyIsKeyRetired() {
+    ledger.publish(
+        Events.rotateKey(agentId("peer"), key("peer-2").publicKey(), "routine")
+            .eventId("rot-peer")
+            .issuedAt(T)
+            .sign(Signer.agent(key("peer")), key("peer-2")),
+        T + 5);
+    // The verify stage knows the new key by now (ledger.keys): its verdict is a bad signature,
+    // which the sequencer names KEY_RETIRED because the old key verifies it.
+    ledger.publish(report("peer", "bot", "i1", T), T + 10);
+    Rejection r = expect(RejectionReason.KEY_RETIRED);
+    assertThat(r.getDetail()).contains("retired at ledger_seq");
+  }
+
+  @Test
+  void subAgentWithACapabilityItsParentLacksIsCapabilityNotHeld() {
+    ledger.publish(
+        Events.registerAgent(key("helper").publicKey(), sponsorId("acme"))
+            .parent(agentId("bot"))
+            .capabilities(java.util.List.of("test", "payments:execute"))
+            .draft()
+            .eventId("reg-helper")
+            .issuedAt(T)
+            .sign(Signer.agent(key("bot")), key("helper")),
+        T + 10);
+    Rejection r = expect(RejectionReason.CAPABILITY_NOT_HELD);
+    assertThat(r.getDetail()).contains("payments:execute").doesNotContain("test,");
+  }
+
+  @Test
   void sponsorRegisteredByASponsorIsSignerNotAuthorized() {
     SignedEvent bySponsor =
         Events.registerSponsor(key("rogue").publicKey(), "rogue", "r@example.org")
