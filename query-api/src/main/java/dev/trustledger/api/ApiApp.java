@@ -3,7 +3,7 @@ package dev.trustledger.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.trustledger.avro.SignedEvent;
-import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.KeyRing;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.serde.WireFormat;
 import io.javalin.Javalin;
@@ -53,7 +53,7 @@ public final class ApiApp {
       PrometheusMeterRegistry metrics,
       ApiOptions options,
       Witnessing witnessing,
-      Ed25519PrivateKey ledgerKey) {}
+      KeyRing ledgerKeys) {}
 
   private ApiApp() {}
 
@@ -65,7 +65,8 @@ public final class ApiApp {
   public static Javalin create(Deps deps) {
     ObjectMapper json = mapper();
     TransparencyApi log =
-        new TransparencyApi(deps.reader(), deps.witnessing(), deps.ledgerKey(), deps.clock(), json);
+        new TransparencyApi(
+            deps.reader(), deps.witnessing(), deps.ledgerKeys(), deps.clock(), json);
     LedgerApi api =
         new LedgerApi(
             deps.reader(),
@@ -75,7 +76,7 @@ public final class ApiApp {
             deps.clock(),
             json,
             log,
-            deps.ledgerKey());
+            deps.ledgerKeys());
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");

@@ -17,6 +17,7 @@ import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.avro.UnsignedOutcome;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.crypto.KeyRing;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.encoding.Buffers;
@@ -85,7 +86,7 @@ final class LedgerApi {
   private final ObjectMapper json;
   private final AgentViews agents;
   private final TransparencyApi log;
-  private final Ed25519PrivateKey ledgerKey;
+  private final KeyRing ledgerKeys;
   private final String ledgerId;
   private final EventVerifier verifier = new EventVerifier(new PublicKeyCache(10_000));
   private final PublicKeyCache agentKeys = new PublicKeyCache(100_000);
@@ -98,10 +99,10 @@ final class LedgerApi {
       Clock clock,
       ObjectMapper json,
       TransparencyApi log,
-      Ed25519PrivateKey ledgerKey) {
+      KeyRing ledgerKeys) {
     this.log = log;
-    this.ledgerKey = ledgerKey;
-    this.ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, ledgerKey.publicKey().raw());
+    this.ledgerKeys = ledgerKeys;
+    this.ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, ledgerKeys.identity().publicKey().raw());
     this.reader = reader;
     this.keys = keys;
     this.sink = sink;
@@ -236,6 +237,17 @@ final class LedgerApi {
             verified, reason.equals("ok"), agent.status(), agent.effectiveTrustScore(), reason));
   }
 
+  /**
+   * The key the ledger signs with now: the one its log names (after a rotation of its key), when
+   * this node holds it; the genesis key before the genesis.
+   */
+  private Ed25519PrivateKey signingKey() {
+    return reader
+        .head()
+        .map(h -> ledgerKeys.find(Buffers.toArray(h.getPublicKey())).orElse(null))
+        .orElse(ledgerKeys.identity());
+  }
+
   void postEvent(Context ctx) {
     SignedEvent event = eventBody(ctx);
     byte[] key =
@@ -291,7 +303,7 @@ final class LedgerApi {
                 Hex.encode(eventHash),
                 ledgerId,
                 received,
-                Base64Url.encode(Outcomes.sign(outcome, ledgerKey))));
+                Base64Url.encode(Outcomes.sign(outcome, signingKey()))));
   }
 
   void getEventStatus(Context ctx) {
@@ -402,7 +414,7 @@ final class LedgerApi {
         accepted ? null : d.getDetail(),
         accepted ? null : ref,
         d.getLedgerTime(),
-        Base64Url.encode(Outcomes.sign(outcome(subject, eventId, d), ledgerKey)));
+        Base64Url.encode(Outcomes.sign(outcome(subject, eventId, d), signingKey())));
   }
 
   void getCheckpoints(Context ctx) {

@@ -4,20 +4,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustledger.avro.Checkpoint;
+import dev.trustledger.avro.KeyRotated;
 import dev.trustledger.avro.LedgerEntry;
+import dev.trustledger.avro.LedgerGenesis;
+import dev.trustledger.avro.LedgerParametersChanged;
 import dev.trustledger.avro.PrincipalKind;
+import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.checkpoint.NoteException;
 import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.checkpoint.SignedNote;
 import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.Ed25519PublicKey;
+import dev.trustledger.crypto.KeyRing;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
-import dev.trustledger.id.PrincipalIds;
 import dev.trustledger.json.AvroJson;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.ledger.read.LogTree;
+import dev.trustledger.ledger.sequencer.Sequencer;
 import dev.trustledger.merkle.MerkleHash;
 import dev.trustledger.merkle.Proofs;
 import dev.trustledger.merkle.Tiles;
@@ -40,19 +46,19 @@ final class TransparencyApi {
 
   private final LedgerReader reader;
   private final Witnessing witnessing;
-  private final Ed25519PrivateKey ledgerKey;
+  private final KeyRing ledgerKeys;
   private final Clock clock;
   private final ObjectMapper json;
 
   TransparencyApi(
       LedgerReader reader,
       Witnessing witnessing,
-      Ed25519PrivateKey ledgerKey,
+      KeyRing ledgerKeys,
       Clock clock,
       ObjectMapper json) {
     this.reader = reader;
     this.witnessing = witnessing;
-    this.ledgerKey = ledgerKey;
+    this.ledgerKeys = ledgerKeys;
     this.clock = clock;
     this.json = json;
   }
@@ -209,7 +215,7 @@ final class TransparencyApi {
     byte[] key = Buffers.toArray(head.getPublicKey());
     String name = head.getParameters().getLedgerName();
     ObjectNode out = json.createObjectNode();
-    out.put("ledger_id", PrincipalIds.of(PrincipalKind.LEDGER, key));
+    out.put("ledger_id", Sequencer.ledgerId(head));
     out.put("ledger_name", name);
     out.put("public_key", Hex.encode(key));
     out.put(
@@ -276,7 +282,8 @@ final class TransparencyApi {
       throw ApiException.unavailable("this node has not indexed the checkpoint's tree yet", 1);
     }
     LedgerHead head = reader.head().orElseThrow();
-    String ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, Buffers.toArray(head.getPublicKey()));
+    String ledgerId = Sequencer.ledgerId(head);
+    LedgerChain chain = ledgerChain(ledgerId, head, size);
 
     List<String> parents = new ArrayList<>();
     List<PrincipalState> principals = new ArrayList<>();
@@ -315,10 +322,16 @@ final class TransparencyApi {
         trust.add(new Statement.Trust(principal.getId(), same ? held : recorded));
       }
     }
-    LedgerEntry params =
-        latestBefore(ledgerId, head.getChainSeq(), size)
-            .orElseThrow(() -> new IllegalStateException("the ledger's chain is empty"));
+    LedgerEntry params = chain.parameters();
     entries.add(entryOf(tree, params.getLedgerSeq(), size));
+    Ed25519PrivateKey signing =
+        ledgerKeys
+            .find(chain.keyAt().raw())
+            .orElseThrow(
+                () ->
+                    ApiException.unavailable(
+                        "this node does not hold the ledger key that signed checkpoint " + size,
+                        5));
     Statement statement =
         new Statement(
             ledgerId,
@@ -339,12 +352,52 @@ final class TransparencyApi {
             entries.get(0).proof(),
             entries,
             statement.text(),
-            statement.sign(ledgerKey),
-            cosigned(cp));
+            statement.sign(signing),
+            cosigned(cp),
+            chain.rotations().stream().map(e -> entryOf(tree, e.getLedgerSeq(), size)).toList());
     ctx.header("Cache-Control", "no-store")
         .contentType("text/plain; charset=utf-8")
         .header("Content-Disposition", "attachment; filename=\"" + id + ".tlog-proof\"")
         .result(receipt.format());
+  }
+
+  /**
+   * The ledger's own chain below a checkpoint of {@code size}: the entry that set the parameters in
+   * force, the rotations of its key, and the key in force at that size.
+   */
+  private record LedgerChain(
+      LedgerEntry parameters, List<LedgerEntry> rotations, Ed25519PublicKey keyAt) {}
+
+  private LedgerChain ledgerChain(String ledgerId, LedgerHead head, long size) {
+    LedgerEntry parameters = null;
+    List<LedgerEntry> rotations = new ArrayList<>();
+    Ed25519PublicKey key = null;
+    for (long from = 0; from <= head.getChainSeq(); ) {
+      List<LedgerEntry> page = reader.entries(ledgerId, from, 100);
+      if (page.isEmpty()) {
+        break;
+      }
+      for (LedgerEntry e : page) {
+        if (e.getLedgerSeq() >= size || !(e.getEvent() instanceof SignedEvent event)) {
+          continue;
+        }
+        Object payload = event.getPayload();
+        if (payload instanceof LedgerGenesis g) {
+          parameters = e;
+          key = Ed25519PublicKey.of(Buffers.toArray(g.getPublicKey()));
+        } else if (payload instanceof LedgerParametersChanged) {
+          parameters = e;
+        } else if (payload instanceof KeyRotated k) {
+          rotations.add(e);
+          key = Ed25519PublicKey.of(Buffers.toArray(k.getNewPublicKey()));
+        }
+      }
+      from = page.get(page.size() - 1).getSeq() + 1;
+    }
+    if (parameters == null || key == null) {
+      throw ApiException.unavailable("this node has not indexed the ledger's genesis yet", 2);
+    }
+    return new LedgerChain(parameters, rotations, key);
   }
 
   private static Receipt.Entry entryOf(LogTree tree, long index, long size) {

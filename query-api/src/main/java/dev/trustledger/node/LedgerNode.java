@@ -121,7 +121,7 @@ public final class LedgerNode implements AutoCloseable {
             metrics,
             options,
             witnesses,
-            ledgerKey);
+            config.keyRing(ledgerKey));
     Javalin http;
     try {
       http = ApiApp.create(deps).start(host, port);

@@ -152,7 +152,7 @@ class ApiRoutesTest {
                 metrics,
                 options,
                 Witnessing.NONE,
-                LEDGER_KEY))
+                dev.trustledger.crypto.KeyRing.of(LEDGER_KEY)))
         .start("127.0.0.1", 0);
   }
 

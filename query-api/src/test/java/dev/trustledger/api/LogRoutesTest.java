@@ -94,7 +94,7 @@ class LogRoutesTest {
                     null,
                     new ApiOptions(16 * 1024, "", List.of()),
                     Witnessing.NONE,
-                    LedgerDriver.LEDGER_KEY))
+                    dev.trustledger.crypto.KeyRing.of(LedgerDriver.LEDGER_KEY)))
             .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + app.port();
     client = new ApiClient(base);
@@ -284,7 +284,8 @@ class LogRoutesTest {
             receipt.entries(),
             receipt.statement().replaceFirst("\ntime \\d+\n", "\ntime " + (T + 9_999_999) + "\n"),
             receipt.signature(),
-            receipt.checkpoint());
+            receipt.checkpoint(),
+            receipt.ledgerKeys());
     assertThatThrownBy(() -> verifier.verify(altered, T + 6000, T))
         .isInstanceOf(ReceiptException.class)
         .hasMessageContaining("not signed by the ledger key");

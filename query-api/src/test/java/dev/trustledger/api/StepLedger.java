@@ -92,6 +92,11 @@ public final class StepLedger implements LedgerReader {
 
   /** Signs a checkpoint of the tree as it stands. */
   public Checkpoint sign(long createdAt) {
+    return sign(createdAt, LedgerDriver.LEDGER_KEY);
+  }
+
+  /** Signs a checkpoint of the tree as it stands with {@code key} (a key the ledger rotated to). */
+  public Checkpoint sign(long createdAt, dev.trustledger.crypto.Ed25519PrivateKey key) {
     CheckpointBody body = new CheckpointBody(NAME, tree.size(), tree.root(tree.size()));
     Checkpoint c =
         Checkpoint.newBuilder()
@@ -100,9 +105,7 @@ public final class StepLedger implements LedgerReader {
             .setSize(body.size())
             .setRootHash(ByteBuffer.wrap(body.rootHash()))
             .setCreatedAt(createdAt)
-            .setNote(
-                new NoteKey(NAME, LedgerDriver.LEDGER_KEY.publicKey())
-                    .sign(body, LedgerDriver.LEDGER_KEY))
+            .setNote(new NoteKey(NAME, key.publicKey()).sign(body, key))
             .build();
     checkpoints.put(c.getSize(), c);
     return c;

@@ -19,12 +19,16 @@ import java.util.List;
  *  "entries": [{"index": &lt;ledger_seq&gt;, "entry": &lt;base64 leaf data&gt;,
  *               "proof": [&lt;base64 hash&gt;, ...]}, ...],
  *  "statement": &lt;the ledger's statement text&gt;,
- *  "signature": &lt;base64 Ed25519 of the ledger over the statement&gt;}
+ *  "signature": &lt;base64 Ed25519 of the ledger over the statement&gt;,
+ *  "ledger_keys": [&lt;entries as above&gt;...]}
  * </pre>
  *
  * The first entry is the agent's latest (the proof's own index and hashes); then its parents' and
  * its sponsor's latest entries, then the entry that set the parameters in force, each with its
- * inclusion proof in the same checkpoint.
+ * inclusion proof in the same checkpoint. {@code ledger_keys} holds the ledger's KeyRotated entries
+ * below the checkpoint's size, in ledger order, so that a verifier who trusts an earlier key of the
+ * ledger follows each rotation to the key that signed the checkpoint and the statement (empty, or
+ * absent, when the ledger never rotated its key).
  *
  * @param index the agent's latest entry's ledger_seq
  * @param proof its inclusion proof in the checkpoint's tree
@@ -32,6 +36,7 @@ import java.util.List;
  * @param statement the ledger's statement text
  * @param signature the ledger's signature over the statement
  * @param checkpoint the checkpoint note, with witness cosignatures
+ * @param ledgerKeys the ledger's key rotations below the checkpoint's size
  */
 public record Receipt(
     long index,
@@ -39,7 +44,8 @@ public record Receipt(
     List<Entry> entries,
     String statement,
     byte[] signature,
-    String checkpoint) {
+    String checkpoint,
+    List<Entry> ledgerKeys) {
   static final String HEADER = "c2sp.org/tlog-proof@v1";
   static final String TYPE = "trustledger-receipt/v1";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,19 +60,17 @@ public record Receipt(
   public Receipt {
     proof = List.copyOf(proof);
     entries = List.copyOf(entries);
+    ledgerKeys = List.copyOf(ledgerKeys);
   }
 
   /** The receipt as a {@code .tlog-proof} file. */
   public String format() {
     ObjectNode extra = JSON.createObjectNode().put("type", TYPE);
-    ArrayNode list = extra.putArray("entries");
-    for (Entry e : entries) {
-      ObjectNode o = list.addObject().put("index", e.index());
-      o.put("entry", b64(e.leafData()));
-      ArrayNode p = o.putArray("proof");
-      e.proof().forEach(h -> p.add(b64(h)));
-    }
+    putEntries(extra.putArray("entries"), entries);
     extra.put("statement", statement).put("signature", b64(signature));
+    if (!ledgerKeys.isEmpty()) {
+      putEntries(extra.putArray("ledger_keys"), ledgerKeys);
+    }
     StringBuilder out = new StringBuilder(HEADER).append('\n');
     try {
       out.append("extra ").append(b64(JSON.writeValueAsBytes(extra))).append('\n');
@@ -77,6 +81,30 @@ public record Receipt(
     proof.forEach(h -> out.append(b64(h)).append('\n'));
     out.append('\n').append(checkpoint);
     return out.toString();
+  }
+
+  private static void putEntries(ArrayNode list, List<Entry> entries) {
+    for (Entry e : entries) {
+      ObjectNode o = list.addObject().put("index", e.index());
+      o.put("entry", b64(e.leafData()));
+      ArrayNode p = o.putArray("proof");
+      e.proof().forEach(h -> p.add(b64(h)));
+    }
+  }
+
+  private static List<Entry> entries(JsonNode list) throws ReceiptException {
+    List<Entry> entries = new ArrayList<>();
+    for (JsonNode e : list) {
+      List<byte[]> p = new ArrayList<>();
+      for (JsonNode h : e.path("proof")) {
+        p.add(unb64(h.asText(), "proof hash"));
+      }
+      if (!e.path("index").canConvertToLong()) {
+        throw new ReceiptException("an entry of the extra data has no index");
+      }
+      entries.add(new Entry(e.path("index").asLong(), unb64(e.path("entry").asText(), "entry"), p));
+    }
+    return entries;
   }
 
   /**
@@ -128,17 +156,8 @@ public record Receipt(
     if (extra == null || !TYPE.equals(extra.path("type").asText())) {
       throw new ReceiptException("the extra data is not a " + TYPE);
     }
-    List<Entry> entries = new ArrayList<>();
-    for (JsonNode e : extra.path("entries")) {
-      List<byte[]> p = new ArrayList<>();
-      for (JsonNode h : e.path("proof")) {
-        p.add(unb64(h.asText(), "proof hash"));
-      }
-      if (!e.path("index").canConvertToLong()) {
-        throw new ReceiptException("an entry of the extra data has no index");
-      }
-      entries.add(new Entry(e.path("index").asLong(), unb64(e.path("entry").asText(), "entry"), p));
-    }
+    List<Entry> entries = entries(extra.path("entries"));
+    List<Entry> ledgerKeys = entries(extra.path("ledger_keys"));
     if (!extra.path("statement").isTextual() || !extra.path("signature").isTextual()) {
       throw new ReceiptException("the extra data lacks the ledger's statement or its signature");
     }
@@ -148,7 +167,8 @@ public record Receipt(
         entries,
         extra.get("statement").asText(),
         unb64(extra.get("signature").asText(), "signature"),
-        checkpoint);
+        checkpoint,
+        ledgerKeys);
   }
 
   private static String b64(byte[] b) {

@@ -1,5 +1,6 @@
 package dev.trustledger.receipt;
 
+import dev.trustledger.avro.KeyRotated;
 import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.LedgerParameters;
@@ -15,6 +16,8 @@ import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.checkpoint.SignedNote;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.encoding.Buffers;
+import dev.trustledger.event.EventSignatures;
+import dev.trustledger.event.SigningBytes;
 import dev.trustledger.id.PrincipalIds;
 import dev.trustledger.merkle.MerkleHash;
 import dev.trustledger.merkle.ProofException;
@@ -90,14 +93,29 @@ public final class ReceiptVerifier {
       long at) {}
 
   public Verified verify(Receipt receipt, long now, long at) throws ReceiptException {
+    Statement claimed = Statement.parse(receipt.statement());
+    String ledgerId = claimed.ledgerId();
+    Ed25519PublicKey signingKey = followRotations(receipt.ledgerKeys(), ledgerId);
     SignedNote note;
     CheckpointBody body;
     try {
       note = SignedNote.parse(receipt.checkpoint());
       String origin = note.text().substring(0, note.text().indexOf('\n'));
-      body = new NoteKey(origin, ledgerKey).verify(note);
+      body = new NoteKey(origin, signingKey).verify(note);
     } catch (NoteException | IllegalArgumentException e) {
       throw new ReceiptException("the checkpoint is not the ledger's: " + e.getMessage());
+    }
+    for (Receipt.Entry e : receipt.ledgerKeys()) {
+      try {
+        Proofs.verifyInclusion(
+            e.index(), body.size(), MerkleHash.leaf(e.leafData()), e.proof(), body.rootHash());
+      } catch (ProofException ex) {
+        throw new ReceiptException(
+            "the ledger's key rotation at ledger_seq "
+                + e.index()
+                + " is not in the checkpoint: "
+                + ex.getMessage());
+      }
     }
     List<String> cosigners = new ArrayList<>();
     long newest = -1;
@@ -121,11 +139,10 @@ public final class ReceiptVerifier {
               + " witnesses, the quorum is "
               + quorum);
     }
-    if (!Statement.verify(receipt.statement(), receipt.signature(), ledgerKey)) {
+    if (!Statement.verify(receipt.statement(), receipt.signature(), signingKey)) {
       throw new ReceiptException("the ledger's statement is not signed by the ledger key");
     }
-    Statement st = Statement.parse(receipt.statement());
-    String ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, ledgerKey.raw());
+    Statement st = claimed;
     if (!st.ledgerId().equals(ledgerId)
         || !st.origin().equals(body.origin())
         || st.treeSize() != body.size()
@@ -264,6 +281,61 @@ public final class ReceiptVerifier {
         newest,
         st.time(),
         at);
+  }
+
+  /**
+   * The key that signs the receipt's checkpoint: the trusted key, followed through the ledger's
+   * rotations after it, each signed by the key before it. The trusted key is the ledger's genesis
+   * key (its id is the ledger's) or a key one of the rotations named.
+   */
+  private Ed25519PublicKey followRotations(List<Receipt.Entry> rotations, String ledgerId)
+      throws ReceiptException {
+    Ed25519PublicKey key = ledgerKey;
+    boolean trusted = PrincipalIds.of(PrincipalKind.LEDGER, ledgerKey.raw()).equals(ledgerId);
+    long last = -1;
+    for (Receipt.Entry e : rotations) {
+      LedgerEntry entry;
+      try {
+        entry = AvroBinary.decode(e.leafData(), LedgerEntry.getClassSchema());
+      } catch (SerdeException ex) {
+        throw new ReceiptException(
+            "a key rotation of the ledger does not decode: " + ex.getMessage());
+      }
+      if (!EntryHash.verify(entry)
+          || entry.getLedgerSeq() != e.index()
+          || e.index() <= last
+          || !entry.getSubjectId().equals(ledgerId)
+          || !(entry.getEvent() instanceof SignedEvent event)
+          || !(event.getPayload() instanceof KeyRotated rotated)) {
+        throw new ReceiptException(
+            "the entry at ledger_seq " + e.index() + " is not a key rotation of " + ledgerId);
+      }
+      last = e.index();
+      Ed25519PublicKey next;
+      try {
+        next = Ed25519PublicKey.of(Buffers.toArray(rotated.getNewPublicKey()));
+      } catch (RuntimeException ex) {
+        throw new ReceiptException("the ledger rotated to an unusable key: " + ex.getMessage());
+      }
+      if (!trusted) {
+        trusted = next.equals(key);
+        continue;
+      }
+      if (!EventSignatures.signatureValid(event, SigningBytes.of(event), key)) {
+        throw new ReceiptException(
+            "the ledger's key rotation at ledger_seq "
+                + e.index()
+                + " is not signed by the key before it");
+      }
+      key = next;
+    }
+    if (!trusted) {
+      throw new ReceiptException(
+          "the trusted key is not the ledger's: neither the genesis key of "
+              + ledgerId
+              + " nor a key it rotated to");
+    }
+    return key;
   }
 
   private static LedgerParameters parameters(LedgerEntry entry, String ledgerId)

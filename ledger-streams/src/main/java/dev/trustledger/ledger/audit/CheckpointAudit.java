@@ -12,8 +12,8 @@ import static dev.trustledger.ledger.audit.Problem.Kind.QUORUM;
 import dev.trustledger.avro.Checkpoint;
 import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.CosignerKey;
+import dev.trustledger.checkpoint.KeyHistory;
 import dev.trustledger.checkpoint.NoteException;
-import dev.trustledger.checkpoint.NoteKey;
 import dev.trustledger.checkpoint.SignedNote;
 import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
@@ -31,10 +31,11 @@ import java.util.TreeMap;
  * verifies with the ledger key and names the ledger's origin; every root is the tree's root at its
  * size; no two checkpoints disagree at one size; a checkpoint observed elsewhere (a node's, a
  * receipt's, another copy's) that the ledger signed over another tree is a fork; and witness
- * cosignatures verify and reach the quorum.
+ * cosignatures verify and reach the quorum. Each note must be signed with the ledger's key in force
+ * at its size: the genesis key, or the key of the last rotation of the ledger's key below it.
  */
 final class CheckpointAudit {
-  private final NoteKey noteKey;
+  private final KeyHistory keys;
   private final MemoryTree tree;
   private final List<Problem> problems;
   private final Map<Long, Signed> signed = new TreeMap<>();
@@ -42,15 +43,15 @@ final class CheckpointAudit {
 
   private record Signed(byte[] root, String where) {}
 
-  CheckpointAudit(NoteKey noteKey, MemoryTree tree, List<Problem> problems) {
-    this.noteKey = noteKey;
+  CheckpointAudit(KeyHistory keys, MemoryTree tree, List<Problem> problems) {
+    this.keys = keys;
     this.tree = tree;
     this.problems = problems;
   }
 
   /** Checks the checkpoints of the log itself. */
   void checkLog(List<Located<Checkpoint>> checkpoints) {
-    String origin = CheckpointBody.origin(noteKey.name(), Sequencer.LEDGER_TREE);
+    String origin = CheckpointBody.origin(keys.name(), Sequencer.LEDGER_TREE);
     for (Located<Checkpoint> located : checkpoints) {
       if (located.value() == null) {
         problems.add(at(located, MALFORMED, "a checkpoint", located.error()));
@@ -59,13 +60,13 @@ final class CheckpointAudit {
       Checkpoint c = located.value();
       CheckpointBody body;
       try {
-        body = noteKey.verify(c.getNote());
+        body = keys.verify(c.getNote());
       } catch (NoteException e) {
         problems.add(
             at(
                 located,
                 CHECKPOINT_SIGNATURE,
-                "a note signed by " + noteKey.name(),
+                "a note signed by " + keys.name() + " with the key in force at its size",
                 e.getMessage()));
         continue;
       }
@@ -95,13 +96,13 @@ final class CheckpointAudit {
       CheckpointBody body;
       try {
         note = SignedNote.parse(o.note());
-        body = noteKey.verify(note);
+        body = keys.verify(note);
       } catch (NoteException e) {
         problems.add(
             observed(
                 o,
                 CHECKPOINT_SIGNATURE,
-                "a checkpoint signed by " + noteKey.name(),
+                "a checkpoint signed by " + keys.name() + " with the key in force at its size",
                 e.getMessage()));
         continue;
       }

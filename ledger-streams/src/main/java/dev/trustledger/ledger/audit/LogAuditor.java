@@ -6,6 +6,7 @@ import static dev.trustledger.ledger.audit.Problem.Kind.LEDGER_SEQ;
 import static dev.trustledger.ledger.audit.Problem.Kind.MALFORMED;
 import static dev.trustledger.ledger.audit.Problem.Kind.MISSING_OUTCOME;
 
+import dev.trustledger.avro.KeyRotated;
 import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.LedgerGenesis;
 import dev.trustledger.avro.LedgerParameters;
@@ -14,7 +15,7 @@ import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.chain.EntryHash;
 import dev.trustledger.checkpoint.CosignerKey;
-import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.checkpoint.KeyHistory;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Buffers;
@@ -93,13 +94,24 @@ public final class LogAuditor {
       readPartition(partition.getKey(), partition.getValue(), problems, all);
     }
     all.sort(Comparator.comparingLong(at -> at.entry().getLedgerSeq()));
-    Optional<LedgerParameters> genesis = genesis(all, problems);
+    Optional<LedgerGenesis> first = genesisEntry(all, problems);
+    Optional<KeyHistory> keys = first.map(g -> keyHistory(all, g));
+    if (keys.isPresent() && !keys.get().holds(ledgerKey)) {
+      problems.add(
+          all.get(0)
+              .problem(
+                  GENESIS,
+                  "the genesis of ledger key "
+                      + Hex.encode(ledgerKey.raw())
+                      + " or of a ledger that rotated its key to it",
+                  Buffers.toArray(first.get().getPublicKey())));
+      keys = Optional.empty();
+    }
+    Optional<LedgerParameters> genesis = keys.map(k -> first.get().getParameters());
     MemoryTree tree = tree(all);
     int checkpoints = 0;
     if (genesis.isPresent()) {
-      CheckpointAudit audit =
-          new CheckpointAudit(
-              new NoteKey(genesis.get().getLedgerName(), ledgerKey), tree, problems);
+      CheckpointAudit audit = new CheckpointAudit(keys.get(), tree, problems);
       audit.checkLog(log.checkpoints());
       audit.checkRewrites();
       audit.checkObserved(log.observed(), witnesses, quorum);
@@ -191,9 +203,47 @@ public final class LogAuditor {
     return tree;
   }
 
-  /** The parameters of the genesis entry, if the log starts with one of the trusted ledger. */
-  private Optional<LedgerParameters> genesis(List<At> all, List<Problem> problems) {
-    return genesis(all, problems, ledgerKey);
+  /** The genesis of the log, if it starts with one. */
+  private static Optional<LedgerGenesis> genesisEntry(List<At> all, List<Problem> problems) {
+    if (all.isEmpty()) {
+      return Optional.empty();
+    }
+    At first = all.get(0);
+    if (first.entry().getLedgerSeq() != 0
+        || !(first.entry().getEvent() instanceof SignedEvent event)
+        || !(event.getPayload() instanceof LedgerGenesis genesis)) {
+      problems.add(first.problem(GENESIS, "a genesis entry at ledger_seq 0", "another entry"));
+      return Optional.empty();
+    }
+    return Optional.of(genesis);
+  }
+
+  /**
+   * The ledger's keys as its own chain records them: the genesis key, then the new key of each of
+   * its KeyRotated entries (the replay checks that each was signed by the key before it).
+   */
+  static KeyHistory keyHistory(List<At> all, LedgerGenesis genesis) {
+    String ledgerId = all.get(0).entry().getSubjectId();
+    KeyHistory keys =
+        KeyHistory.of(
+            genesis.getParameters().getLedgerName(),
+            Ed25519PublicKey.of(Buffers.toArray(genesis.getPublicKey())));
+    for (At at : all) {
+      if (at.entry().getSubjectId().equals(ledgerId)
+          && at.entry().getEvent() instanceof SignedEvent event
+          && event.getPayload() instanceof KeyRotated rotated) {
+        try {
+          keys =
+              keys.with(
+                  new KeyHistory.Change(
+                      at.entry().getLedgerSeq(),
+                      Ed25519PublicKey.of(Buffers.toArray(rotated.getNewPublicKey()))));
+        } catch (RuntimeException e) {
+          // An unusable key or an entry out of order: the replay reports that entry.
+        }
+      }
+    }
+    return keys;
   }
 
   /** The parameters of the genesis, when {@code all} starts with one of the ledger {@code key}. */

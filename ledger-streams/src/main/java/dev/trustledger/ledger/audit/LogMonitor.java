@@ -14,6 +14,7 @@ import dev.trustledger.chain.EntryHash;
 import dev.trustledger.checkpoint.CheckpointBody;
 import dev.trustledger.checkpoint.NoteException;
 import dev.trustledger.checkpoint.NoteKey;
+import dev.trustledger.checkpoint.SignedNote;
 import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.crypto.PublicKeyCache;
 import dev.trustledger.encoding.Buffers;
@@ -106,6 +107,7 @@ public final class LogMonitor {
       TopicPartition where,
       long offset,
       CheckpointBody body,
+      String note,
       long createdAt,
       Map<TopicPartition, Long> barrier) {}
 
@@ -139,6 +141,14 @@ public final class LogMonitor {
     this.topics = topics;
     this.formats = formats;
     load();
+  }
+
+  /** The ledger's key as the replayed state has it (the trusted key before the genesis). */
+  private Ed25519PublicKey keyInForce() {
+    return state
+        .head()
+        .map(h -> Ed25519PublicKey.of(Buffers.toArray(h.getPublicKey())))
+        .orElse(ledgerKey);
   }
 
   /** The size of the tree verified so far (from the saved state after a restart). */
@@ -230,7 +240,12 @@ public final class LogMonitor {
         Checkpoint c = formats.checkpoints().decode(r.topic(), r.value());
         CheckpointBody body;
         try {
-          body = new NoteKey(c.getOrigin(), ledgerKey).verify(c.getNote());
+          // Signed with the ledger's key in force at its size (the key may rotate): checked once
+          // the entries below it are replayed; a note at the verified size is checked now.
+          body = CheckpointBody.parse(SignedNote.parse(c.getNote()).text());
+          if (body.size() <= frontier.size()) {
+            body = new NoteKey(c.getOrigin(), keyInForce()).verify(c.getNote());
+          }
         } catch (NoteException e) {
           return Optional.of(
               new Problem(
@@ -249,6 +264,7 @@ public final class LogMonitor {
                   tp,
                   r.offset(),
                   body,
+                  c.getNote(),
                   c.getCreatedAt(),
                   consumer.endOffsets(data, Duration.ofSeconds(30))));
         } else if (body.size() == frontier.size()
@@ -335,6 +351,19 @@ public final class LogMonitor {
       problems.addAll(0, checks.problems());
       if (!problems.isEmpty()) {
         return Optional.of(problems.get(0));
+      }
+      try {
+        new NoteKey(c.body().origin(), keyInForce()).verify(c.note());
+      } catch (NoteException e) {
+        return Optional.of(
+            new Problem(
+                CHECKPOINT_SIGNATURE,
+                c.where().partition(),
+                c.offset(),
+                "",
+                -1,
+                "a note signed by the ledger's key in force at size " + size,
+                e.getMessage()));
       }
       Frontier next = frontier;
       for (At at : window) {

@@ -281,6 +281,8 @@ public final class Sequencer implements LedgerStep {
     LedgerEntry entry = appender.append(event.getSubjectId(), event, facts);
     rememberAccepted(o, event, entry, in.ledgerTime());
     List<Step.KeyUpdate> keys = new ArrayList<>();
+    // The ledger's own key too: it signs its key rotations, which the verify stages check.
+    keys.add(new Step.KeyUpdate(event.getSubjectId(), key, entry.getLedgerSeq()));
     parameters
         .admins()
         .forEach((id, k) -> keys.add(new Step.KeyUpdate(id, k.raw(), entry.getLedgerSeq())));
@@ -333,12 +335,10 @@ public final class Sequencer implements LedgerStep {
                         event.getSubjectId(), Buffers.toArray(k), entry.getLedgerSeq())));
     Rules.KeyChange change = accept.keyChange();
     if (change != null) {
+      byte[] first = change.kind() == PrincipalKind.LEDGER ? genesisKey(before) : change.firstKey();
       rotate(head, change, entry.getLedgerSeq());
-      if (change.kind() != PrincipalKind.LEDGER) {
-        keys.add(
-            new Step.KeyUpdate(
-                change.principalId(), change.newKey(), change.firstKey(), entry.getLedgerSeq()));
-      }
+      keys.add(
+          new Step.KeyUpdate(change.principalId(), change.newKey(), first, entry.getLedgerSeq()));
     }
     if (accept.parameters() != null) {
       Parameters next = Parameters.of(accept.parameters());
@@ -347,6 +347,13 @@ public final class Sequencer implements LedgerStep {
     }
     o.putHead(head.build());
     return new Step(appender.entries, Optional.empty(), keys, appender.checkpoints, o.changes());
+  }
+
+  /** The ledger's first key: the last of its retired keys, or its key when it never rotated. */
+  private static byte[] genesisKey(LedgerHead head) {
+    List<RetiredKey> retired = head.getRetiredKeys();
+    return Buffers.toArray(
+        retired.isEmpty() ? head.getPublicKey() : retired.get(retired.size() - 1).getPublicKey());
   }
 
   /** The ledger's or an admin's new key, in the ledger's head. */

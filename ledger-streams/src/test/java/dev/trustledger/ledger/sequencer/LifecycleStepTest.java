@@ -245,7 +245,9 @@ class LifecycleStepTest {
             rotate(ledgerId, Signer.ledger(LedgerDriver.LEDGER_KEY), key("ledger-2"), "ldg"),
             T + 10);
     assertThat(step.accepted()).isTrue();
-    assertThat(step.keys()).isEmpty();
+    assertThat(step.keys()).hasSize(1);
+    assertThat(step.keys().get(0).firstPublicKey())
+        .isEqualTo(LedgerDriver.LEDGER_KEY.publicKey().raw());
     assertThat(Buffers.toArray(l.head().getPublicKey()))
         .isEqualTo(key("ledger-2").publicKey().raw());
     assertThat(Sequencer.ledgerId(l.head())).isEqualTo(ledgerId);

@@ -87,11 +87,10 @@ class StepTest {
     assertThat(ledger.head().getParameters()).isEqualTo(MemoryLedger.parameters());
     assertThat(ledger.head().getParametersSince()).isZero();
     assertThat(ledger.head().getNextLedgerSeq()).isEqualTo(1);
-    // The admins are published for the verify stage.
+    // The ledger's own key and the admins' are published for the verify stage.
     assertThat(ledger.steps.get(0).keys())
-        .singleElement()
-        .satisfies(
-            k -> assertThat(k.principalId()).isEqualTo(Signer.admin(LedgerDriver.ADMIN).id()));
+        .extracting(Step.KeyUpdate::principalId)
+        .containsExactly(genesis.getSubjectId(), Signer.admin(LedgerDriver.ADMIN).id());
   }
 
   @Test
