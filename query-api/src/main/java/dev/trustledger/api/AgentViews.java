@@ -7,6 +7,7 @@ import dev.trustledger.encoding.Buffers;
 import dev.trustledger.encoding.Hex;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
+import dev.trustledger.ledger.lineage.Lineage;
 import dev.trustledger.ledger.read.LedgerReader;
 import dev.trustledger.trust.Evidence;
 import dev.trustledger.trust.TrustModel;
@@ -55,11 +56,16 @@ final class AgentViews {
     TrustView own = trust(agent, evidence, now, params);
     double effective = effectiveTrust(agent, own.trust(), now, params);
     PrincipalState sponsor = reader.principal(agent.getSponsorId()).orElse(null);
+    Lineage.Effective status = Lineage.status(agent, reader::principal);
     return Optional.of(
         new Views.Agent(
             id,
+            agent.getName(),
+            status(status.status()),
             status(agent.getStatus()),
+            status.cause(),
             expired(agent, now),
+            agent.getExpiresAt() == null ? null : Math.max(0, agent.getExpiresAt() - now),
             own.score(),
             own.trust(),
             effective,
@@ -75,6 +81,7 @@ final class AgentViews {
             Base64Url.encode(Buffers.toArray(agent.getPublicKey())),
             agent.getParentAgentId(),
             agent.getCapabilities(),
+            Lineage.capabilities(agent, reader::principal),
             agent.getWallet(),
             agent.getCreatedAt(),
             evidence.activityTime(),

@@ -63,7 +63,7 @@ final class LedgerApi {
   static final int MAX_PAGE = 1000;
   static final int DEFAULT_MIN_TRUST = 50;
   private static final Set<String> VERIFY_FIELDS =
-      Set.of("agent_id", "message", "signature", "min_trust");
+      Set.of("agent_id", "message", "signature", "min_trust", "required_capabilities");
   private static final Logger LOG = LoggerFactory.getLogger(LedgerApi.class);
 
   /**
@@ -203,6 +203,23 @@ final class LedgerApi {
       }
       minTrust = min.asInt();
     }
+    List<String> required = new ArrayList<>();
+    JsonNode caps = body.get("required_capabilities");
+    if (caps != null && !caps.isNull()) {
+      if (!caps.isArray() || caps.size() > 64) {
+        throw ApiException.badRequest(
+            "invalid-json", "/required_capabilities: must be an array of at most 64 strings");
+      }
+      for (int i = 0; i < caps.size(); i++) {
+        JsonNode c = caps.get(i);
+        if (!c.isTextual() || c.asText().isEmpty() || c.asText().length() > 128) {
+          throw ApiException.badRequest(
+              "invalid-json",
+              "/required_capabilities/" + i + ": must be a string of 1 to 128 characters");
+        }
+        required.add(c.asText());
+      }
+    }
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!VERIFY_FIELDS.contains(name)) {
@@ -220,6 +237,11 @@ final class LedgerApi {
     Views.Agent agent = found.get();
     Ed25519PublicKey key = agentKeys.get(Base64Url.decode(agent.publicKey()));
     boolean verified = Messages.verify(key, message, signature);
+    List<String> missing =
+        required.stream()
+            .filter(c -> !agent.effectiveCapabilities().contains(c))
+            .distinct()
+            .toList();
     String reason;
     if (!verified) {
       reason = "bad_signature";
@@ -227,6 +249,8 @@ final class LedgerApi {
       reason = agent.status();
     } else if (agent.expired()) {
       reason = "expired";
+    } else if (!missing.isEmpty()) {
+      reason = "capability_missing";
     } else if (agent.effectiveTrustScore() < minTrust) {
       reason = "below_min_trust";
     } else {
@@ -234,7 +258,13 @@ final class LedgerApi {
     }
     ctx.json(
         new Views.VerifyResult(
-            verified, reason.equals("ok"), agent.status(), agent.effectiveTrustScore(), reason));
+            verified,
+            reason.equals("ok"),
+            agent.status(),
+            agent.effectiveTrustScore(),
+            reason,
+            agent.statusCause(),
+            missing));
   }
 
   /**

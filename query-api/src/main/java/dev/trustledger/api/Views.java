@@ -13,11 +13,20 @@ public final class Views {
 
   public record Chain(long seq, String head) {}
 
+  /**
+   * An agent as a gateway needs it. {@code status} is its effective status: its own ({@code
+   * own_status}) unless a parent agent or its sponsor is suspended ({@code status_cause} names it);
+   * {@code effective_capabilities} are its own narrowed by every parent above it.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Agent(
       String agentId,
+      String name,
       String status,
+      String ownStatus,
+      String statusCause,
       boolean expired,
+      Long expiresInMs,
       int trustScore,
       double trust,
       double effectiveTrust,
@@ -27,6 +36,7 @@ public final class Views {
       String publicKey,
       String parentAgentId,
       List<String> capabilities,
+      List<String> effectiveCapabilities,
       String wallet,
       long createdAt,
       long lastActivityAt,
@@ -46,9 +56,24 @@ public final class Views {
 
   public record AgentPage(String sponsorId, List<String> agents, String next) {}
 
+  /**
+   * A gateway's answer. {@code status_cause} names the suspended ancestor when the agent is
+   * suspended through it; {@code missing_capabilities} lists the required capabilities it lacks.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record VerifyResult(
-      boolean verified, boolean trusted, String status, Integer trustScore, String reason) {}
+      boolean verified,
+      boolean trusted,
+      String status,
+      Integer trustScore,
+      String reason,
+      String statusCause,
+      List<String> missingCapabilities) {
+    public VerifyResult(
+        boolean verified, boolean trusted, String status, Integer trustScore, String reason) {
+      this(verified, trusted, status, trustScore, reason, null, List.of());
+    }
+  }
 
   /**
    * An event taken for publishing: {@code signature} is the ledger's over a RECEIVED outcome of

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /** The contract check itself catches undocumented shapes, statuses and operations. */
 class OpenApiContractTest {
   private static final String VERIFY_OK =
-      "{\"verified\":true,\"trusted\":true,\"status\":\"active\",\"trust_score\":50,\"reason\":\"ok\"}";
+      "{\"verified\":true,\"trusted\":true,\"status\":\"active\",\"trust_score\":50,\"reason\":\"ok\","
+          + "\"status_cause\":null,\"missing_capabilities\":[]}";
 
   @Test
   void documentedBodyPasses() {
