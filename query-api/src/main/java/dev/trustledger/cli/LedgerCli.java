@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PublishCommands.Suspend.class,
       PublishCommands.Reinstate.class,
       PublishCommands.Revoke.class,
+      PublishCommands.RotateKey.class,
       QueryCommands.Status.class,
       QueryCommands.Verify.class,
       QueryCommands.SignMessage.class,

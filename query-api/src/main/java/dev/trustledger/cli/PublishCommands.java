@@ -6,6 +6,7 @@ import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.event.EventDraft;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
+import dev.trustledger.id.PrincipalIds;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,8 +31,16 @@ final class PublishCommands {
     @Option(
         names = "--as",
         defaultValue = "sponsor",
-        description = "Role of the signer: admin, sponsor or agent. Default: ${DEFAULT-VALUE}")
+        description =
+            "Role of the signer: admin, sponsor, agent or ledger. Default: ${DEFAULT-VALUE}")
     String role;
+
+    @Option(
+        names = "--id",
+        description =
+            "The signer's id, when --key is a key it rotated to (its id stays the hash of its first"
+                + " key). Default: the id of --key.")
+    String id;
 
     Signer signer() {
       PrincipalKind kind;
@@ -39,9 +48,16 @@ final class PublishCommands {
         kind = PrincipalKind.valueOf(role.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new CliException(
-            ExitCodes.USAGE, "--as must be admin, sponsor or agent, not " + role);
+            ExitCodes.USAGE, "--as must be admin, sponsor, agent or ledger, not " + role);
       }
-      return new Signer(kind, KeyOptions.read(key, role));
+      Ed25519PrivateKey k = KeyOptions.read(key, role);
+      if (id == null) {
+        return new Signer(kind, k);
+      }
+      if (PrincipalIds.kindOf(id).orElse(null) != kind) {
+        throw new CliException(ExitCodes.USAGE, "--id " + id + " is not the id of a " + role);
+      }
+      return Signer.rotated(kind, id, k);
     }
   }
 
@@ -125,11 +141,56 @@ final class PublishCommands {
     }
   }
 
+  abstract static class SponsorStatus extends Publishing {
+    @Option(names = "--admin-key", required = true, description = "The admin's key file.")
+    Path adminKey;
+
+    @Parameters(index = "0", description = "The sponsor id.")
+    String sponsorId;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why, for the log.")
+    String reason;
+
+    @Override
+    Signer signer() {
+      return Signer.admin(KeyOptions.read(adminKey, "admin"));
+    }
+  }
+
+  @Command(
+      name = "suspend",
+      description =
+          "An admin suspends a sponsor: it signs nothing and every agent it answers for is"
+              + " effectively suspended until it is reinstated.",
+      mixinStandardHelpOptions = true)
+  static final class SponsorSuspend extends SponsorStatus {
+    @Override
+    EventDraft draft() {
+      return Events.suspendSponsor(sponsorId, reason);
+    }
+  }
+
+  @Command(
+      name = "reinstate",
+      description = "An admin reinstates a suspended sponsor.",
+      mixinStandardHelpOptions = true)
+  static final class SponsorReinstate extends SponsorStatus {
+    @Override
+    EventDraft draft() {
+      return Events.reinstateSponsor(sponsorId, reason);
+    }
+  }
+
   @Command(
       name = "sponsor",
-      description = "Register or revoke sponsors.",
+      description = "Register, suspend, reinstate or revoke sponsors.",
       mixinStandardHelpOptions = true,
-      subcommands = {SponsorRegister.class, SponsorRevoke.class})
+      subcommands = {
+        SponsorRegister.class,
+        SponsorSuspend.class,
+        SponsorReinstate.class,
+        SponsorRevoke.class
+      })
   static final class Sponsor {}
 
   @Command(
@@ -164,7 +225,8 @@ final class PublishCommands {
 
     @Option(
         names = "--expires-at",
-        description = "Epoch milliseconds after which the agent is expired.")
+        converter = Times.class,
+        description = "When the agent expires: an RFC 3339 time or epoch milliseconds.")
     Long expiresAt;
 
     @Override
@@ -205,11 +267,142 @@ final class PublishCommands {
   }
 
   @Command(
+      name = "renew",
+      description =
+          "Its sponsor (or an admin) extends an agent's validity; an expired agent becomes valid"
+              + " again.",
+      mixinStandardHelpOptions = true)
+  static final class AgentRenew extends Publishing {
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    SignerOptions signer;
+
+    @Parameters(index = "0", description = "The agent id.")
+    String agentId;
+
+    @Option(
+        names = "--expires-at",
+        required = true,
+        converter = Times.class,
+        description = "When the agent expires: an RFC 3339 time or epoch milliseconds.")
+    long expiresAt;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why, for the log.")
+    String reason;
+
+    @Override
+    EventDraft draft() {
+      return Events.renew(agentId, expiresAt, reason);
+    }
+
+    @Override
+    Signer signer() {
+      return signer.signer();
+    }
+  }
+
+  @Command(
+      name = "capabilities",
+      description =
+          "Replace an agent's capabilities (its sponsor, a parent agent or an admin signs). A"
+              + " sub-agent's must be held by its parent; taking one from a parent takes it from"
+              + " every agent below it.",
+      mixinStandardHelpOptions = true)
+  static final class AgentCapabilities extends Publishing {
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    SignerOptions signer;
+
+    @Parameters(index = "0", description = "The agent id.")
+    String agentId;
+
+    @Option(names = "--capability", description = "A capability it holds from now on (repeatable).")
+    List<String> capabilities = List.of();
+
+    @Option(names = "--none", description = "Take every capability away.")
+    boolean none;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why, for the log.")
+    String reason;
+
+    @Override
+    EventDraft draft() {
+      if (capabilities.isEmpty() != none) {
+        throw new CliException(ExitCodes.USAGE, "give --capability (repeatable) or --none");
+      }
+      return Events.changeCapabilities(agentId, capabilities, reason);
+    }
+
+    @Override
+    Signer signer() {
+      return signer.signer();
+    }
+  }
+
+  @Command(
       name = "agent",
-      description = "Register agents.",
+      description = "Register agents, renew them, change their capabilities.",
       mixinStandardHelpOptions = true,
-      subcommands = {AgentRegister.class})
+      subcommands = {AgentRegister.class, AgentRenew.class, AgentCapabilities.class})
   static final class Agent {}
+
+  @Command(
+      name = "rotate-key",
+      description =
+          "A principal moves to a new key and keeps its id, chain and trust: an agent, a sponsor,"
+              + " an admin or the ledger signs with its current key (or, for a leaked key, its"
+              + " sponsor or an admin signs for it); the new key proves possession. From then on"
+              + " the old key signs nothing (KEY_RETIRED).",
+      mixinStandardHelpOptions = true)
+  static final class RotateKey extends Publishing {
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    SignerOptions signer;
+
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        description = "Whose key: a principal or ledger id. Default: the signer's own.")
+    String principalId;
+
+    @Option(
+        names = "--new-key",
+        required = true,
+        description = "The new key's file (ledger keygen).")
+    Path newKey;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why, for the log.")
+    String reason;
+
+    @Override
+    EventDraft draft() {
+      String subject = principalId != null ? principalId : signer.signer().id();
+      return Events.rotateKey(subject, newKey().publicKey(), reason);
+    }
+
+    @Override
+    Signer signer() {
+      return signer.signer();
+    }
+
+    @Override
+    Ed25519PrivateKey newKey() {
+      return KeyOptions.read(newKey, "new");
+    }
+  }
+
+  /** Times as RFC 3339 (e.g. 2027-03-01T00:00:00Z) or epoch milliseconds. */
+  static final class Times implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      if (value.matches("\\d{1,15}")) {
+        return Long.parseLong(value);
+      }
+      try {
+        return java.time.OffsetDateTime.parse(value).toInstant().toEpochMilli();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is neither an RFC 3339 time (2027-03-01T00:00:00Z) nor epoch ms");
+      }
+    }
+  }
 
   @Command(
       name = "report",

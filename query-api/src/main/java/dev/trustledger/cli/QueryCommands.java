@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -130,10 +131,23 @@ final class QueryCommands {
         out.println(b.toPrettyString());
         return ExitCodes.OK;
       }
-      out.printf("agent      %s%n", b.get("agent_id").asText());
+      out.printf("agent      %s (%s)%n", b.get("agent_id").asText(), b.get("name").asText());
       out.printf(
-          "status     %s%s%n",
-          b.get("status").asText(), b.get("expired").asBoolean() ? " (expired)" : "");
+          "status     %s%s%s%n",
+          b.get("status").asText(),
+          b.hasNonNull("status_cause") ? " through " + b.get("status_cause").asText() : "",
+          b.get("expired").asBoolean() ? " (expired)" : "");
+      if (b.hasNonNull("expires_at")) {
+        out.printf(
+            "expires    %s (in %s)%n",
+            java.time.Instant.ofEpochMilli(b.get("expires_at").asLong()),
+            java.time.Duration.ofMillis(b.get("expires_in_ms").asLong()).toString().substring(2));
+      }
+      List<String> effective = new java.util.ArrayList<>();
+      b.path("effective_capabilities").forEach(c -> effective.add(c.asText()));
+      out.printf(
+          "may        %s%n",
+          effective.isEmpty() ? "(no capability)" : String.join(", ", effective));
       out.printf(
           "trust      %d (effective %d, confidence %.2f)%n",
           b.get("trust_score").asInt(),
@@ -202,18 +216,26 @@ final class QueryCommands {
         description = "Minimum effective trust score. Default: ${DEFAULT-VALUE}")
     int minTrust;
 
+    @Option(
+        names = "--require",
+        description = "A capability the agent must hold (repeatable); else capability_missing.")
+    List<String> required = List.of();
+
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
     String url;
 
     @Override
     public Integer call() {
-      String body =
-          String.format(
-              "{\"agent_id\":\"%s\",\"message\":\"%s\",\"signature\":\"%s\",\"min_trust\":%d}",
-              agentId.replace("\"", ""),
-              Base64Url.encode(message.getBytes(StandardCharsets.UTF_8)),
-              signature.replace("\"", ""),
-              minTrust);
+      com.fasterxml.jackson.databind.node.ObjectNode request =
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      request.put("agent_id", agentId);
+      request.put("message", Base64Url.encode(message.getBytes(StandardCharsets.UTF_8)));
+      request.put("signature", signature);
+      request.put("min_trust", minTrust);
+      if (!required.isEmpty()) {
+        required.forEach(request.putArray("required_capabilities")::add);
+      }
+      String body = request.toString();
       HttpLedger.Answer a = new HttpLedger(url, Duration.ofSeconds(10)).post("/v1/verify", body);
       PrintWriter out = spec.commandLine().getOut();
       if (a.status() != 200) {
@@ -228,6 +250,14 @@ final class QueryCommands {
           b.get("status").asText(),
           b.get("trust_score").asText(),
           b.get("reason").asText());
+      if (b.hasNonNull("status_cause")) {
+        out.println("suspended through " + b.get("status_cause").asText());
+      }
+      if (b.path("missing_capabilities").size() > 0) {
+        List<String> missing = new java.util.ArrayList<>();
+        b.get("missing_capabilities").forEach(c -> missing.add(c.asText()));
+        out.println("missing capabilities: " + String.join(", ", missing));
+      }
       return b.get("trusted").asBoolean() ? ExitCodes.OK : ExitCodes.NO;
     }
   }

@@ -646,6 +646,224 @@ class LedgerCommandIT {
         .split("\\s+")[1];
   }
 
+  /** Signs {@code message} with {@code key} and asks the node whether the agent may act. */
+  private static Run verifyAs(String agentId, Path key, String... required) {
+    String sig =
+        ledger("sign-message", "--key", key.toString(), "--message", "GET /x").out().trim();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "verify",
+                "--url",
+                url,
+                "--agent",
+                agentId,
+                "--message",
+                "GET /x",
+                "--signature",
+                sig,
+                "--min-trust",
+                "0"));
+    for (String r : required) {
+      args.add("--require");
+      args.add(r);
+    }
+    return ledger(args.toArray(String[]::new));
+  }
+
+  /**
+   * The identity lifecycle through the CLI: a sub-agent may only hold what its parent holds, and
+   * loses it with its parent; a leaked key is rotated by the sponsor and the gateway sees the new
+   * key at once; an agent renewed to expire soon is refused once expired, then renewed again.
+   */
+  @Test
+  void rotateRenewAndNarrowThroughTheCli() throws Exception {
+    Path admin = dataDir.resolve("keys").resolve("admin.key");
+    Path sponsor = dataDir.resolve("life-sponsor.key");
+    Path parent = dataDir.resolve("life-parent.key");
+    Path parent2 = dataDir.resolve("life-parent-2.key");
+    Path helper = dataDir.resolve("life-helper.key");
+    String sponsorId = keygen("sponsor", sponsor);
+    String parentId = keygen("agent", parent);
+    keygen("agent", parent2);
+    String helperId = keygen("agent", helper);
+    accepted(
+        ledger(
+            "sponsor",
+            "register",
+            "--url",
+            url,
+            "--admin-key",
+            admin.toString(),
+            "--sponsor-key",
+            sponsor.toString(),
+            "--name",
+            "Lifecycle Ltd",
+            "--contact",
+            "life@example.org"));
+    String inAnHour = java.time.Instant.now().plusSeconds(3600).toString();
+    accepted(
+        ledger(
+            "agent",
+            "register",
+            "--url",
+            url,
+            "--sponsor-key",
+            sponsor.toString(),
+            "--agent-key",
+            parent.toString(),
+            "--name",
+            "parent",
+            "--capability",
+            "docs:read",
+            "--capability",
+            "docs:write",
+            "--expires-at",
+            inAnHour));
+    Run tooMuch =
+        ledger(
+            "agent",
+            "register",
+            "--url",
+            url,
+            "--parent-key",
+            parent.toString(),
+            "--sponsor",
+            sponsorId,
+            "--agent-key",
+            helper.toString(),
+            "--name",
+            "helper",
+            "--capability",
+            "payments:execute");
+    assertThat(tooMuch.exit()).as(tooMuch.out() + tooMuch.err()).isEqualTo(ExitCodes.NO);
+    assertThat(tooMuch.out()).contains("rejected: CAPABILITY_NOT_HELD");
+    accepted(
+        ledger(
+            "agent",
+            "register",
+            "--url",
+            url,
+            "--parent-key",
+            parent.toString(),
+            "--sponsor",
+            sponsorId,
+            "--agent-key",
+            helper.toString(),
+            "--name",
+            "helper",
+            "--capability",
+            "docs:write"));
+    Run may = verifyAs(helperId, helper, "docs:write");
+    assertThat(may.exit()).as(may.out() + may.err()).isZero();
+
+    // The parent loses docs:write: so does the helper, at once.
+    accepted(
+        ledger(
+            "agent",
+            "capabilities",
+            parentId,
+            "--url",
+            url,
+            "--key",
+            sponsor.toString(),
+            "--capability",
+            "docs:read",
+            "--reason",
+            "least privilege"));
+    Run mayNot = verifyAs(helperId, helper, "docs:write");
+    assertThat(mayNot.exit()).isEqualTo(ExitCodes.NO);
+    assertThat(mayNot.out())
+        .contains("capability_missing")
+        .contains("missing capabilities: docs:write");
+
+    // The parent's key leaked: its sponsor rotates it without the old key.
+    Run rotated =
+        ledger(
+            "rotate-key",
+            parentId,
+            "--url",
+            url,
+            "--key",
+            sponsor.toString(),
+            "--new-key",
+            parent2.toString(),
+            "--reason",
+            "leaked");
+    accepted(rotated);
+    assertThat(verifyAs(parentId, parent).out()).contains("bad_signature");
+    assertThat(verifyAs(parentId, parent2).exit()).isZero();
+    String status = ledger("status", parentId, "--url", url).out();
+    assertThat(status).contains("parent").contains("may        docs:read");
+    Run oldKeyReport =
+        ledger(
+            "report",
+            helperId,
+            "--url",
+            url,
+            "--key",
+            parent.toString(),
+            "--as",
+            "agent",
+            "--interaction",
+            "old-key",
+            "--rating",
+            "90");
+    assertThat(oldKeyReport.exit()).isNotZero();
+    Run newKeyReport =
+        ledger(
+            "report",
+            helperId,
+            "--url",
+            url,
+            "--key",
+            parent2.toString(),
+            "--as",
+            "agent",
+            "--id",
+            parentId,
+            "--interaction",
+            "new-key",
+            "--rating",
+            "90");
+    accepted(newKeyReport);
+
+    // Renewed to expire in two seconds: refused once it has, then renewed again.
+    accepted(
+        ledger(
+            "agent",
+            "renew",
+            parentId,
+            "--url",
+            url,
+            "--key",
+            sponsor.toString(),
+            "--expires-at",
+            Long.toString(System.currentTimeMillis() + 2000)));
+    Thread.sleep(2500);
+    Run expired = verifyAs(parentId, parent2);
+    assertThat(expired.exit()).isEqualTo(ExitCodes.NO);
+    assertThat(expired.out()).contains("expired");
+    accepted(
+        ledger(
+            "agent",
+            "renew",
+            parentId,
+            "--url",
+            url,
+            "--key",
+            sponsor.toString(),
+            "--expires-at",
+            inAnHour));
+    assertThat(verifyAs(parentId, parent2).exit()).isZero();
+
+    // Its sponsor suspended by an admin: every agent of it is suspended through it.
+    accepted(
+        ledger("sponsor", "suspend", sponsorId, "--url", url, "--admin-key", admin.toString()));
+    Run suspended = verifyAs(helperId, helper);
+    assertThat(suspended.out()).contains("suspended").contains("suspended through " + sponsorId);
+  }
+
   private static void accepted(Run run) {
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("accepted: seq");
