@@ -27,6 +27,8 @@ TI=ledger-streams/src/main/java/dev/trustledger/ledger/store/TreeIndex.java
 W=query-api/src/main/java/dev/trustledger/witness/Witness.java
 RV=schemas/src/main/java/dev/trustledger/receipt/ReceiptVerifier.java
 O=schemas/src/main/java/dev/trustledger/event/Outcomes.java
+CA=ledger-streams/src/main/java/dev/trustledger/ledger/audit/CheckpointAudit.java
+LN=ledger-streams/src/main/java/dev/trustledger/ledger/lineage/Lineage.java
 
 # Which tests run: "ledger" = the schemas and ledger-streams unit tests; "api" = the query API's.
 LEDGER_TESTS=(-pl schemas,ledger-streams test)
@@ -35,14 +37,15 @@ API_TESTS=(-pl query-api -am test "-Dtest=dev.trustledger.api.**,dev.trustledger
 # name | tests | file | the check as written | the check removed
 MUTANTS=(
   "signature|ledger|$V|if (!EventSignatures.signatureValid(event, signingBytes, signer)) {|if (false) {"
-  "sequencer-signature|ledger|$S|return verifier.verify(in.event(), key);|return Optional.empty();"
+  "sequencer-signature|ledger|$S|result = verifier.verify(in.event(), key);|result = Optional.empty();"
   "proof-of-possession|ledger|$V|if (!EventSignatures.popValid(event, signingBytes, newKey)) {|if (false) {"
   "id-key-match|ledger|$V|if (!expected.equals(event.getSubjectId())) {|if (false) {"
   "replay-window-stale|ledger|$R|if (issuedAt < t - params.replayWindowMs()) {|if (false) {"
   "replay-window-future|ledger|$R|if (issuedAt > t + params.futureSkewMs()) {|if (false) {"
   "ids-belong-to-signers|ledger|$D|return acceptedPrefix(subjectId, eventId) + signerId;|return acceptedPrefix(subjectId, eventId);"
   "key-record-signature|ledger|$K|if (!ledgerKey.verify(signingBytes(unsigned), Buffers.toArray(record.getSignature()))) {|if (false) {"
-  "key-record-id|ledger|$K|if (key != null && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), key)) {|if (false) {"
+  "key-record-id|ledger|$K|        && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), key)) {|        && false) {"
+  "key-record-first-id|ledger|$K|if (first != null && !PrincipalIds.matches(record.getPrincipalId(), kind.get(), first)) {|if (false) {"
   "key-record-replay|ledger|$U|if (key.getLedgerSeq() < inForce) {|if (false) {"
   "sequencer-mac|ledger|$M|if (!MessageDigest.isEqual(mac, hmac(key, body))) {|if (false) {"
   "diminishing-reports|ledger|$B|double diminish = 1 / (1 + count);|double diminish = 1;"
@@ -58,12 +61,21 @@ MUTANTS=(
   "merkle-inclusion|ledger|$P|if (!MessageDigest.isEqual(computed, root)) {|if (false) {"
   "merkle-consistency|ledger|$P|if (!MessageDigest.isEqual(sr, toRoot)) {|if (false) {"
   "cosignature|ledger|$C|if (!publicKey.verify(message(timestamp, text), signature)) {|if (false) {"
-  "checkpoint-note|ledger|$CU|CheckpointBody body = new NoteKey(c.getOrigin(), ledgerKey).verify(c.getNote());|CheckpointBody body = CheckpointBody.parse(dev.trustledger.checkpoint.SignedNote.parse(c.getNote()).text());"
+  "checkpoint-note|ledger|$CU|CheckpointBody body = verify(c);|CheckpointBody body = CheckpointBody.parse(dev.trustledger.checkpoint.SignedNote.parse(c.getNote()).text());"
+  "audit-checkpoint-key|ledger|$CA|        body = keys.verify(c.getNote());|        body = CheckpointBody.parse(dev.trustledger.checkpoint.SignedNote.parse(c.getNote()).text());"
+  "rotation-authorization|ledger|$R|if (!self && !forced) {|if (false) {"
+  "renewal-authorization|ledger|$R|if (c.signer.kind() != PrincipalKind.ADMIN && !c.signer.id().equals(subject.getSponsorId())) {|if (false) {"
+  "capabilities-narrow|ledger|$R|      if (!missing.isEmpty()) {|      if (false) {"
+  "lifetime-cap|ledger|$R|if (cap != null && expiresAt - t > cap) {|if (false) {"
+  "conflict-not-activity|ledger|$R|after = after.keepingActivityOf(before);|after = after;"
+  "parent-suspension|ledger|$LN|if (parent.get().getStatus() == PrincipalStatus.SUSPENDED) {|if (false) {"
+  "sponsor-suspension|ledger|$LN|if (sponsor.isPresent() && sponsor.get().getStatus() == PrincipalStatus.SUSPENDED) {|if (false) {"
   "tree-index-conflict|ledger|$TI|return Arrays.equals(held, leafHash);|return true;"
   "witness-old-size|api|$W|if (request.oldSize() != held) {|if (false) {"
   "witness-log-signature|api|$W|      log.verifyText(note);|      if (false) log.verifyText(note);"
   "witness-consistency|api|$W|          Proofs.verifyConsistency(|          if (false) Proofs.verifyConsistency("
-  "receipt-statement|api|$RV|if (!Statement.verify(receipt.statement(), receipt.signature(), ledgerKey)) {|if (false) {"
+  "receipt-statement|api|$RV|if (!Statement.verify(receipt.statement(), receipt.signature(), signingKey)) {|if (false) {"
+  "receipt-ledger-rotation|ledger|$RV|if (!EventSignatures.signatureValid(event, SigningBytes.of(event), key)) {|if (false) {"
   "receipt-quorum|api|$RV|if (cosigners.size() < quorum) {|if (false) {"
   "outcome-signature|api|$O|return ledgerKey.verify(signingBytes(outcome), signature);|return true;"
 )
