@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,6 +36,12 @@ import picocli.CommandLine.Spec;
 final class DevCommand implements Callable<Integer> {
   static final String LEDGER_NAME = "trustledger.dev";
   static final String WITNESS_NAME = "witness.trustledger.dev";
+
+  /**
+   * The format of a data directory: a log written by an earlier contract (before the identity
+   * lifecycle, 2026-12-05) does not verify with this version, so such a directory is refused.
+   */
+  static final String DATA_FORMAT = "trustledger-dev/2";
 
   @Spec CommandSpec spec;
 
@@ -68,6 +75,13 @@ final class DevCommand implements Callable<Integer> {
   boolean demo;
 
   @Option(
+      names = "--reset",
+      description =
+          "Start over: delete the broker's data, the node's state, the witness's state and the"
+              + " demo's keys in --data-dir (the admin, ledger and witness keys stay).")
+  boolean reset;
+
+  @Option(
       names = "--exit-after-start",
       hidden = true,
       description = "Stop once started (and the demo published): for tests.")
@@ -77,6 +91,13 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path keys = dataDir.resolve("keys");
+    if (reset) {
+      for (String part : List.of("kafka", "state", "witness", "keys/demo", "FORMAT")) {
+        deleteTree(dataDir.resolve(part));
+      }
+      out.println("reset " + dataDir.toAbsolutePath() + " (keys kept)");
+    }
+    checkFormat();
     Ed25519PrivateKey admin = keyPair(keys.resolve("admin.key"), out);
     Ed25519PrivateKey ledger = keyPair(keys.resolve("ledger.key"), out);
     Ed25519PrivateKey witnessKey = keyPair(keys.resolve("witness.key"), out);
@@ -162,6 +183,41 @@ final class DevCommand implements Callable<Integer> {
     }
     stop.await();
     return ExitCodes.OK;
+  }
+
+  /** Refuses a data directory an earlier version wrote; marks a new one with this format. */
+  private void checkFormat() throws IOException {
+    Path format = dataDir.resolve("FORMAT");
+    if (Files.exists(format)) {
+      String found = Files.readString(format).trim();
+      if (!found.equals(DATA_FORMAT)) {
+        throw new CliException(
+            ExitCodes.ENVIRONMENT,
+            dataDir + " holds a ledger of format " + found + ", this version writes " + DATA_FORMAT
+                + ": start over with --reset, or use another --data-dir");
+      }
+      return;
+    }
+    if (Files.exists(dataDir.resolve("kafka"))) {
+      throw new CliException(
+          ExitCodes.ENVIRONMENT,
+          dataDir
+              + " holds a ledger written by an earlier version, whose log this version cannot"
+              + " verify: start over with --reset, or use another --data-dir");
+    }
+    Files.createDirectories(dataDir);
+    Files.writeString(format, DATA_FORMAT + "\n");
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (var walk = Files.walk(path)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** Reads a key, creating it (mode 0600, with a .pub beside it) on first run. */

@@ -38,6 +38,22 @@ class KeyRecordsTest {
   }
 
   @Test
+  void aRotatedKeyIsGoodWhenTheIdIsItsFirstKeys() {
+    byte[] rotated = Fixtures.key("bot-2").publicKey().raw();
+    KeyRecord good = KeyRecords.sign(BOT_ID, rotated, BOT.publicKey().raw(), 9, LEDGER);
+    assertThat(KeyRecords.problem(good, LEDGER.publicKey())).isEmpty();
+    KeyRecord wrongFirst =
+        KeyRecords.sign(BOT_ID, rotated, Fixtures.key("mallory").publicKey().raw(), 9, LEDGER);
+    assertThat(KeyRecords.problem(wrongFirst, LEDGER.publicKey()))
+        .hasValueSatisfying(p -> assertThat(p).contains("not the id of the first key"));
+    KeyRecord changedFirst =
+        KeyRecord.newBuilder(good)
+            .setFirstPublicKey(ByteBuffer.wrap(Fixtures.key("mallory").publicKey().raw()))
+            .build();
+    assertThat(KeyRecords.problem(changedFirst, LEDGER.publicKey())).isPresent();
+  }
+
+  @Test
   void aChangedFieldBreaksTheSignature() {
     KeyRecord r = KeyRecords.sign(BOT_ID, BOT.publicKey().raw(), 7, LEDGER);
     KeyRecord changed = KeyRecord.newBuilder(r).setLedgerSeq(8).build();
