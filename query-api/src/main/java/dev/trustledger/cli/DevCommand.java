@@ -193,7 +193,11 @@ final class DevCommand implements Callable<Integer> {
       if (!found.equals(DATA_FORMAT)) {
         throw new CliException(
             ExitCodes.ENVIRONMENT,
-            dataDir + " holds a ledger of format " + found + ", this version writes " + DATA_FORMAT
+            dataDir
+                + " holds a ledger of format "
+                + found
+                + ", this version writes "
+                + DATA_FORMAT
                 + ": start over with --reset, or use another --data-dir");
       }
       return;

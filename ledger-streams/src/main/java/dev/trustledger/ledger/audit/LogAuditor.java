@@ -249,16 +249,12 @@ public final class LogAuditor {
   /** The parameters of the genesis, when {@code all} starts with one of the ledger {@code key}. */
   static Optional<LedgerParameters> genesis(
       List<At> all, List<Problem> problems, Ed25519PublicKey ledgerKey) {
-    if (all.isEmpty()) {
+    Optional<LedgerGenesis> found = genesisEntry(all, problems);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
     At first = all.get(0);
-    if (first.entry().getLedgerSeq() != 0
-        || !(first.entry().getEvent() instanceof SignedEvent event)
-        || !(event.getPayload() instanceof LedgerGenesis genesis)) {
-      problems.add(first.problem(GENESIS, "a genesis entry at ledger_seq 0", "another entry"));
-      return Optional.empty();
-    }
+    LedgerGenesis genesis = found.get();
     byte[] key = Buffers.toArray(genesis.getPublicKey());
     if (!Arrays.equals(key, ledgerKey.raw())) {
       problems.add(
