@@ -141,7 +141,7 @@ final class QueryCommands {
         out.printf(
             "expires    %s (in %s)%n",
             java.time.Instant.ofEpochMilli(b.get("expires_at").asLong()),
-            java.time.Duration.ofMillis(b.get("expires_in_ms").asLong()).toString().substring(2));
+            left(java.time.Duration.ofMillis(b.get("expires_in_ms").asLong())));
       }
       List<String> effective = new java.util.ArrayList<>();
       b.path("effective_capabilities").forEach(c -> effective.add(c.asText()));
@@ -166,6 +166,20 @@ final class QueryCommands {
           b.get("reports").get("positive").asInt(), b.get("reports").get("negative").asInt());
       return ExitCodes.OK;
     }
+  }
+
+  /** A time left as a person reads it: "85 d 17 h", "3 h 12 min", "42 s". */
+  static String left(java.time.Duration d) {
+    if (d.toDays() > 0) {
+      return d.toDays() + " d " + d.toHoursPart() + " h";
+    }
+    if (d.toHours() > 0) {
+      return d.toHours() + " h " + d.toMinutesPart() + " min";
+    }
+    if (d.toMinutes() > 0) {
+      return d.toMinutes() + " min " + d.toSecondsPart() + " s";
+    }
+    return d.toSeconds() + " s";
   }
 
   @Command(
