@@ -38,11 +38,48 @@ final class AuditCommands {
 
   /** Where the log comes from. */
   static final class Source {
-    @Option(names = "--bootstrap", description = "Read the topics of this Kafka cluster.")
+    @Option(
+        names = "--bootstrap",
+        description =
+            "Read the topics of this Kafka cluster. Default: $LEDGER_BOOTSTRAP, else 'bootstrap'"
+                + " in cli.properties (which 'ledger dev' writes).")
     String bootstrap;
 
     @Option(names = "--file", description = "Read an export file ('ledger export').")
     Path file;
+  }
+
+  /** The source given, or Kafka as the CLI's configuration names it. */
+  static Source source(Source given) {
+    if (given != null && (given.file != null || given.bootstrap != null)) {
+      return given;
+    }
+    Source s = new Source();
+    s.bootstrap =
+        CliConfig.current()
+            .bootstrap(null)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCodes.USAGE,
+                        "give --bootstrap or --file (or run next to the .ledger/cli.properties"
+                            + " that 'ledger dev' writes)"));
+    return s;
+  }
+
+  /** The ledger key given, or the one the CLI's configuration names. */
+  static String ledgerKey(String given) {
+    if (given != null) {
+      return given;
+    }
+    return CliConfig.current()
+        .ledgerKey()
+        .orElseThrow(
+            () ->
+                new CliException(
+                    ExitCodes.USAGE,
+                    "give --ledger-key (or run next to the .ledger/cli.properties that 'ledger dev'"
+                        + " writes)"));
   }
 
   @Command(
@@ -53,16 +90,15 @@ final class AuditCommands {
   static final class Audit implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @ArgGroup(multiplicity = "1")
+    @ArgGroup(multiplicity = "0..1")
     Source source;
 
     @Option(
         names = "--ledger-key",
-        required = true,
         description =
-            "The ledger's public key (SPKI PEM file, or base64url raw): the one thing the audit"
-                + " trusts. The genesis entry must be signed by it; it gives the ledger's name,"
-                + " admins and parameters.")
+            "The ledger's public key (SPKI PEM file, hex, base64url or verifier key): the one"
+                + " thing the audit trusts, its genesis key or a key it rotated to. Default:"
+                + " 'ledger.key' in cli.properties (which 'ledger dev' writes).")
     String ledgerKey;
 
     @Option(
@@ -141,6 +177,8 @@ final class AuditCommands {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      source = source(source);
+      ledgerKey = ledgerKey(ledgerKey);
       if (follow) {
         return Monitor.run(this, out, err);
       }
@@ -335,10 +373,17 @@ final class AuditCommands {
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
+    @Option(
+        names = "--bootstrap",
+        description =
+            "Kafka bootstrap servers. Default: $LEDGER_BOOTSTRAP, else 'bootstrap' in"
+                + " cli.properties (which 'ledger dev' writes).")
     String bootstrap;
 
-    @Option(names = "--out", required = true, description = "The file to write.")
+    @Option(
+        names = "--out",
+        required = true,
+        description = "The JSON Lines file to write (replaced if it exists).")
     Path out;
 
     @Option(
@@ -355,7 +400,9 @@ final class AuditCommands {
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Object> kafka = Brokers.settings(bootstrap, kafkaConfig);
+      Source from = new Source();
+      from.bootstrap = bootstrap;
+      Map<String, Object> kafka = Brokers.settings(source(from).bootstrap, kafkaConfig);
       Brokers.requireReachable(kafka, 15);
       AuditLog log =
           new TopicLogReader(kafka, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl)).read();

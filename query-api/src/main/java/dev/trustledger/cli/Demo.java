@@ -16,12 +16,18 @@ final class Demo {
 
   static void run(LedgerNode node, Ed25519PrivateKey admin, Path keys, PrintWriter out)
       throws Exception {
-    Ed25519PrivateKey acme = DevCommand.keyPair(keys.resolve("acme-sponsor.key"), out);
-    Ed25519PrivateKey invoices = DevCommand.keyPair(keys.resolve("invoice-agent.key"), out);
-    Ed25519PrivateKey helper = DevCommand.keyPair(keys.resolve("invoice-helper.key"), out);
-    Ed25519PrivateKey courier = DevCommand.keyPair(keys.resolve("courier-agent.key"), out);
-    Ed25519PrivateKey globex = DevCommand.keyPair(keys.resolve("globex-sponsor.key"), out);
-    Ed25519PrivateKey auditor = DevCommand.keyPair(keys.resolve("auditor-agent.key"), out);
+    Ed25519PrivateKey acme =
+        DevCommand.keyPair(keys.resolve("acme-sponsor.key"), KeyKind.SPONSOR, out);
+    Ed25519PrivateKey invoices =
+        DevCommand.keyPair(keys.resolve("invoice-agent.key"), KeyKind.AGENT, out);
+    Ed25519PrivateKey helper =
+        DevCommand.keyPair(keys.resolve("invoice-helper.key"), KeyKind.AGENT, out);
+    Ed25519PrivateKey courier =
+        DevCommand.keyPair(keys.resolve("courier-agent.key"), KeyKind.AGENT, out);
+    Ed25519PrivateKey globex =
+        DevCommand.keyPair(keys.resolve("globex-sponsor.key"), KeyKind.SPONSOR, out);
+    Ed25519PrivateKey auditor =
+        DevCommand.keyPair(keys.resolve("auditor-agent.key"), KeyKind.AGENT, out);
     String acmeId = Signer.sponsor(acme).id();
     String globexId = Signer.sponsor(globex).id();
     String invoicesId = Signer.agent(invoices).id();

@@ -98,9 +98,9 @@ final class DevCommand implements Callable<Integer> {
       out.println("reset " + dataDir.toAbsolutePath() + " (keys kept)");
     }
     checkFormat();
-    Ed25519PrivateKey admin = keyPair(keys.resolve("admin.key"), out);
-    Ed25519PrivateKey ledger = keyPair(keys.resolve("ledger.key"), out);
-    Ed25519PrivateKey witnessKey = keyPair(keys.resolve("witness.key"), out);
+    Ed25519PrivateKey admin = keyPair(keys.resolve("admin.key"), KeyKind.ADMIN, out);
+    Ed25519PrivateKey ledger = keyPair(keys.resolve("ledger.key"), KeyKind.LEDGER, out);
+    Ed25519PrivateKey witnessKey = keyPair(keys.resolve("witness.key"), KeyKind.WITNESS, out);
     NoteKey ledgerNote = new NoteKey(LEDGER_NAME, ledger.publicKey());
     CosignerKey cosigner = new CosignerKey(WITNESS_NAME, witnessKey.publicKey());
     int wport = witnessPort < 0 ? port + 1 : witnessPort;
@@ -171,6 +171,7 @@ final class DevCommand implements Callable<Integer> {
     out.println(
         "  admin     " + Signer.admin(admin).id() + " (key " + keys.resolve("admin.key") + ")");
     out.println("  data      " + dataDir.toAbsolutePath());
+    writeCliConfig(node.url(), kafka.bootstrapServers(), out);
     if (demo) {
       Demo.run(node, admin, keys.resolve("demo"), out);
     }
@@ -183,6 +184,28 @@ final class DevCommand implements Callable<Integer> {
     }
     stop.await();
     return ExitCodes.OK;
+  }
+
+  /**
+   * Writes {@code cli.properties} into the data directory: the CLI run from the folder that holds
+   * {@code .ledger} then finds this node, its broker and its ledger key without options.
+   */
+  private void writeCliConfig(String url, String bootstrap, PrintWriter out) throws IOException {
+    Path file = dataDir.resolve(CliConfig.FILE);
+    Files.writeString(
+        file,
+        "# Written by 'ledger dev': where the ledger command finds this ledger.\n"
+            + CliConfig.URL
+            + "="
+            + url
+            + "\n"
+            + CliConfig.BOOTSTRAP
+            + "="
+            + bootstrap
+            + "\n"
+            + CliConfig.LEDGER_KEY
+            + "=keys/ledger.key.pub\n");
+    out.println("  CLI       " + file + " (url, bootstrap and ledger key for every command)");
   }
 
   /** Refuses a data directory an earlier version wrote; marks a new one with this format. */
@@ -225,13 +248,13 @@ final class DevCommand implements Callable<Integer> {
   }
 
   /** Reads a key, creating it (mode 0600, with a .pub beside it) on first run. */
-  static Ed25519PrivateKey keyPair(Path file, PrintWriter out) {
+  static Ed25519PrivateKey keyPair(Path file, KeyKind kind, PrintWriter out) {
     try {
       if (Files.exists(file)) {
         return KeyFiles.readPrivateKey(file);
       }
       Ed25519PrivateKey key = Ed25519PrivateKey.generate();
-      KeyFiles.writePrivateKey(file, key);
+      KeyFiles.writePrivateKey(file, key, kind.labels(key));
       KeyFiles.writePublicKey(Path.of(file + ".pub"), key.publicKey());
       out.println("created " + file);
       return key;

@@ -21,7 +21,7 @@ final class HttpLedger {
   record Answer(int status, JsonNode body) {}
 
   HttpLedger(String base, Duration timeout) {
-    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.base = CliConfig.normalize(base);
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }

@@ -1,11 +1,14 @@
 package dev.trustledger.cli;
 
+import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.crypto.CryptoException;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.KeyFiles;
+import dev.trustledger.event.Signer;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Reading key files with messages a person can act on. */
 final class KeyOptions {
@@ -25,6 +28,59 @@ final class KeyOptions {
     } catch (CryptoException e) {
       throw new CliException(ExitCodes.ENVIRONMENT, role + " key file: " + e.getMessage());
     }
+  }
+
+  /**
+   * A key file with what its labels say: its kind and the id it signs as (null when the file has no
+   * labels, as files made by other tools).
+   */
+  record Loaded(Path file, Ed25519PrivateKey key, KeyKind kind, String id) {}
+
+  static Loaded load(Path file, String role) {
+    Ed25519PrivateKey key = read(file, role);
+    Map<String, String> labels;
+    try {
+      labels = KeyFiles.readLabels(file);
+    } catch (IOException e) {
+      labels = Map.of();
+    }
+    KeyKind kind = KeyKind.parse(labels.getOrDefault(KeyKind.KIND_LABEL, "")).orElse(null);
+    return new Loaded(file, key, kind, labels.get(KeyKind.ID_LABEL));
+  }
+
+  /**
+   * The key of {@code file} for an {@code option} that needs a key of {@code expected}: a file
+   * labeled with another kind is refused, naming the file and both kinds.
+   */
+  static Loaded require(Path file, KeyKind expected, String option) {
+    Loaded loaded = load(file, expected.label());
+    if (loaded.kind() != null && loaded.kind() != expected) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          file
+              + " is "
+              + article(loaded.kind())
+              + " key; "
+              + option
+              + " needs "
+              + article(expected)
+              + " key");
+    }
+    return loaded;
+  }
+
+  /** The signer of a key file needed as {@code expected}: the id its label names, or its key's. */
+  static Signer signer(Path file, KeyKind expected, String option) {
+    Loaded loaded = require(file, expected, option);
+    PrincipalKind kind = expected.principal().orElseThrow();
+    return loaded.id() == null
+        ? new Signer(kind, loaded.key())
+        : Signer.rotated(kind, loaded.id(), loaded.key());
+  }
+
+  private static String article(KeyKind kind) {
+    String l = kind.label();
+    return ("aeiou".indexOf(l.charAt(0)) >= 0 ? "an " : "a ") + l;
   }
 
   /**

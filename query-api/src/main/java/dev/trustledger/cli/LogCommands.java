@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -167,7 +168,7 @@ final class LogCommands {
 
     @Override
     public Integer call() throws Exception {
-      Ed25519PrivateKey k = KeyOptions.read(key, "witness");
+      Ed25519PrivateKey k = KeyOptions.require(key, KeyKind.WITNESS, "--key").key();
       CosignerKey cosigner = new CosignerKey(name, k.publicKey());
       Map<String, NoteKey> logs = new LinkedHashMap<>();
       for (String v : logKeys) {
@@ -335,14 +336,13 @@ final class LogCommands {
 
     @picocli.CommandLine.Mixin Trust trust = new Trust();
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
-    String url;
+    @Mixin NodeOption node;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      HttpLedger node = new HttpLedger(url, Duration.ofSeconds(10));
-      HttpLedger.Answer a = node.get("/v1/agents/" + agentId + "?proof=true");
+      HttpLedger http = this.node.http(Duration.ofSeconds(10));
+      HttpLedger.Answer a = http.get("/v1/agents/" + agentId + "?proof=true");
       if (a.status() != 200) {
         out.println("error (" + a.status() + "): " + HttpLedger.detail(a));
         return a.status() == 404 ? ExitCodes.NOT_FOUND : ExitCodes.UNREACHABLE;
@@ -358,7 +358,7 @@ final class LogCommands {
       long bundle = index / Tiles.WIDTH;
       int width = Tiles.width(-1, bundle, size);
       String path = new Tiles.Tile(-1, bundle, width).path();
-      byte[] data = Tiles.unbundle(node.bytes("/" + path)).get((int) (index % Tiles.WIDTH));
+      byte[] data = Tiles.unbundle(http.bytes("/" + path)).get((int) (index % Tiles.WIDTH));
       byte[] leaf = MerkleHash.leaf(data);
       LedgerEntry entry;
       try {
@@ -404,8 +404,7 @@ final class LogCommands {
 
     @picocli.CommandLine.Mixin Trust trust = new Trust();
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
-    String url;
+    @Mixin NodeOption node;
 
     @Option(
         names = "--since",
@@ -418,8 +417,8 @@ final class LogCommands {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      HttpLedger node = new HttpLedger(url, Duration.ofSeconds(10));
-      HttpLedger.Text t = node.text("/checkpoint");
+      HttpLedger http = this.node.http(Duration.ofSeconds(10));
+      HttpLedger.Text t = http.text("/checkpoint");
       if (t.status() != 200) {
         out.println("error (" + t.status() + "): " + t.body().trim());
         return ExitCodes.UNREACHABLE;
@@ -435,7 +434,7 @@ final class LogCommands {
           return ExitCodes.NO;
         }
         HttpLedger.Answer c =
-            node.get("/v1/log/consistency?from=" + old.size() + "&to=" + body.size());
+            http.get("/v1/log/consistency?from=" + old.size() + "&to=" + body.size());
         if (c.status() != 200) {
           out.println("error (" + c.status() + "): " + HttpLedger.detail(c));
           return ExitCodes.UNREACHABLE;

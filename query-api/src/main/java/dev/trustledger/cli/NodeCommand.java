@@ -41,7 +41,9 @@ final class NodeCommand implements Callable<Integer> {
     if (keyFile.isEmpty()) {
       throw new CliException(ExitCodes.USAGE, LedgerConfig.LEDGER_KEY_FILE_CONFIG + " is required");
     }
-    var ledgerKey = KeyOptions.read(Path.of(keyFile), "ledger");
+    var ledgerKey =
+        KeyOptions.require(Path.of(keyFile), KeyKind.LEDGER, LedgerConfig.LEDGER_KEY_FILE_CONFIG)
+            .key();
     Brokers.requireReachable(cfg.kafkaClientSettings(), 15);
     CountDownLatch stop = new CountDownLatch(1);
     try (LedgerNode node = LedgerNode.start(cfg, ledgerKey)) {

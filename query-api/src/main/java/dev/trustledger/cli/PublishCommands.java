@@ -1,8 +1,8 @@
 package dev.trustledger.cli;
 
-import dev.trustledger.avro.PrincipalKind;
 import dev.trustledger.avro.Severity;
 import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.KeyFiles;
 import dev.trustledger.event.EventDraft;
 import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
@@ -10,6 +10,7 @@ import dev.trustledger.id.PrincipalIds;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,9 +31,9 @@ final class PublishCommands {
 
     @Option(
         names = "--as",
-        defaultValue = "sponsor",
         description =
-            "Role of the signer: admin, sponsor, agent or ledger. Default: ${DEFAULT-VALUE}")
+            "Role of the signer: admin, sponsor, agent or ledger. Default: the kind the key file"
+                + " names (files from 'ledger keygen' do), else sponsor.")
     String role;
 
     @Option(
@@ -43,21 +44,29 @@ final class PublishCommands {
     String id;
 
     Signer signer() {
-      PrincipalKind kind;
-      try {
-        kind = PrincipalKind.valueOf(role.toUpperCase(java.util.Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CliException(
-            ExitCodes.USAGE, "--as must be admin, sponsor, agent or ledger, not " + role);
+      KeyKind kind;
+      if (role == null) {
+        KeyOptions.Loaded loaded = KeyOptions.load(key, "signer");
+        kind = loaded.kind() != null ? loaded.kind() : KeyKind.SPONSOR;
+      } else {
+        kind =
+            KeyKind.parse(role)
+                .filter(k -> k != KeyKind.WITNESS)
+                .orElseThrow(
+                    () ->
+                        new CliException(
+                            ExitCodes.USAGE,
+                            "--as must be admin, sponsor, agent or ledger, not " + role));
       }
-      Ed25519PrivateKey k = KeyOptions.read(key, role);
+      Signer signer = KeyOptions.signer(key, kind, "--as " + kind.label());
       if (id == null) {
-        return new Signer(kind, k);
+        return signer;
       }
-      if (PrincipalIds.kindOf(id).orElse(null) != kind) {
-        throw new CliException(ExitCodes.USAGE, "--id " + id + " is not the id of a " + role);
+      if (PrincipalIds.kindOf(id).orElse(null) != signer.kind()) {
+        throw new CliException(
+            ExitCodes.USAGE, "--id " + id + " is not the id of a " + kind.label());
       }
-      return Signer.rotated(kind, id, k);
+      return Signer.rotated(signer.kind(), id, signer.key());
     }
   }
 
@@ -94,10 +103,16 @@ final class PublishCommands {
     @Option(names = "--sponsor-key", required = true, description = "The new sponsor's key file.")
     Path sponsorKey;
 
-    @Option(names = "--name", required = true)
+    @Option(
+        names = "--name",
+        required = true,
+        description = "The sponsor's name, shown wherever its id is (1-256 characters).")
     String name;
 
-    @Option(names = "--contact", required = true)
+    @Option(
+        names = "--contact",
+        required = true,
+        description = "How to reach the sponsor, e.g. an email address (1-256 characters).")
     String contact;
 
     @Override
@@ -107,12 +122,12 @@ final class PublishCommands {
 
     @Override
     Signer signer() {
-      return Signer.admin(KeyOptions.read(adminKey, "admin"));
+      return KeyOptions.signer(adminKey, KeyKind.ADMIN, "--admin-key");
     }
 
     @Override
     Ed25519PrivateKey newKey() {
-      return KeyOptions.read(sponsorKey, "sponsor");
+      return KeyOptions.require(sponsorKey, KeyKind.SPONSOR, "--sponsor-key").key();
     }
   }
 
@@ -121,13 +136,13 @@ final class PublishCommands {
       description = "An admin revokes a sponsor and every agent it answers for.",
       mixinStandardHelpOptions = true)
   static final class SponsorRevoke extends Publishing {
-    @Option(names = "--admin-key", required = true)
+    @Option(names = "--admin-key", required = true, description = "The admin's key file.")
     Path adminKey;
 
     @Parameters(index = "0", description = "The sponsor id.")
     String sponsorId;
 
-    @Option(names = "--reason", defaultValue = "")
+    @Option(names = "--reason", defaultValue = "", description = "Why, for the log.")
     String reason;
 
     @Override
@@ -137,7 +152,7 @@ final class PublishCommands {
 
     @Override
     Signer signer() {
-      return Signer.admin(KeyOptions.read(adminKey, "admin"));
+      return KeyOptions.signer(adminKey, KeyKind.ADMIN, "--admin-key");
     }
   }
 
@@ -153,7 +168,7 @@ final class PublishCommands {
 
     @Override
     Signer signer() {
-      return Signer.admin(KeyOptions.read(adminKey, "admin"));
+      return KeyOptions.signer(adminKey, KeyKind.ADMIN, "--admin-key");
     }
   }
 
@@ -214,13 +229,19 @@ final class PublishCommands {
     @Option(names = "--agent-key", required = true, description = "The new agent's key file.")
     Path agentKey;
 
-    @Option(names = "--name", required = true)
+    @Option(
+        names = "--name",
+        required = true,
+        description = "The agent's name, shown wherever its id is (1-256 characters).")
     String name;
 
-    @Option(names = "--capability", description = "A capability (repeatable).")
+    @Option(
+        names = "--capability",
+        description =
+            "A capability it holds (repeatable); a sub-agent's must be held by its parent.")
     List<String> capabilities = List.of();
 
-    @Option(names = "--wallet")
+    @Option(names = "--wallet", description = "A wallet address the agent pays from, if any.")
     String wallet;
 
     @Option(
@@ -237,7 +258,7 @@ final class PublishCommands {
           throw new CliException(
               ExitCodes.USAGE, "give --sponsor-key, or --sponsor with --parent-key");
         }
-        sponsor = Signer.sponsor(KeyOptions.read(sponsorKey, "sponsor")).id();
+        sponsor = KeyOptions.signer(sponsorKey, KeyKind.SPONSOR, "--sponsor-key").id();
       }
       Events.AgentRegistration registration =
           Events.registerAgent(newKey().publicKey(), sponsor).name(name).capabilities(capabilities);
@@ -248,7 +269,7 @@ final class PublishCommands {
         registration.expiresAt(expiresAt);
       }
       if (parentKey != null) {
-        registration.parent(Signer.agent(KeyOptions.read(parentKey, "parent agent")).id());
+        registration.parent(KeyOptions.signer(parentKey, KeyKind.AGENT, "--parent-key").id());
       }
       return registration.draft();
     }
@@ -256,13 +277,13 @@ final class PublishCommands {
     @Override
     Signer signer() {
       return parentKey != null
-          ? Signer.agent(KeyOptions.read(parentKey, "parent agent"))
-          : Signer.sponsor(KeyOptions.read(sponsorKey, "sponsor"));
+          ? KeyOptions.signer(parentKey, KeyKind.AGENT, "--parent-key")
+          : KeyOptions.signer(sponsorKey, KeyKind.SPONSOR, "--sponsor-key");
     }
 
     @Override
     Ed25519PrivateKey newKey() {
-      return KeyOptions.read(agentKey, "agent");
+      return KeyOptions.require(agentKey, KeyKind.AGENT, "--agent-key").key();
     }
   }
 
@@ -384,7 +405,39 @@ final class PublishCommands {
 
     @Override
     Ed25519PrivateKey newKey() {
-      return KeyOptions.read(newKey, "new");
+      return KeyOptions.load(newKey, "new").key();
+    }
+
+    /** Once the ledger accepted the rotation, the new key file says whose key it is now. */
+    @Override
+    public Integer call() {
+      String subject = principalId != null ? principalId : signer.signer().id();
+      KeyKind kind =
+          KeyKind.of(
+              PrincipalIds.kindOf(subject)
+                  .orElseThrow(
+                      () -> new CliException(ExitCodes.USAGE, subject + " is not a principal id")));
+      KeyOptions.require(newKey, kind, "--new-key");
+      int code = super.call();
+      if (code == ExitCodes.OK && !publish.noWait) {
+        try {
+          Map<String, String> labels = new java.util.LinkedHashMap<>();
+          labels.put(KeyKind.KIND_LABEL, kind.label());
+          labels.put(KeyKind.ID_LABEL, subject);
+          KeyFiles.relabel(newKey, labels);
+          spec.commandLine().getOut().println(newKey + " now signs as " + subject);
+        } catch (java.io.IOException e) {
+          throw new CliException(
+              ExitCodes.ENVIRONMENT,
+              "the rotation was accepted, but "
+                  + newKey
+                  + " could not be labeled with its id: "
+                  + e.getMessage()
+                  + "; sign with it using --id "
+                  + subject);
+        }
+      }
+      return code;
     }
   }
 
@@ -415,7 +468,12 @@ final class PublishCommands {
     @Parameters(index = "0", description = "The agent reported on.")
     String subject;
 
-    @Option(names = "--interaction", required = true)
+    @Option(
+        names = "--interaction",
+        required = true,
+        description =
+            "The interaction reported on (your id for it): one reporter counts one report per"
+                + " interaction.")
     String interaction;
 
     @Option(names = "--rating", required = true, description = "0..100, 100 is best.")
@@ -427,7 +485,10 @@ final class PublishCommands {
         description = "LOW, MEDIUM, HIGH or CRITICAL.")
     Severity severity;
 
-    @Option(names = "--category", defaultValue = "general")
+    @Option(
+        names = "--category",
+        defaultValue = "general",
+        description = "What was rated, e.g. accuracy or latency. Default: ${DEFAULT-VALUE}")
     String category;
 
     @Override
@@ -448,7 +509,7 @@ final class PublishCommands {
     @Parameters(index = "0", description = "The agent id.")
     String subject;
 
-    @Option(names = "--reason", defaultValue = "")
+    @Option(names = "--reason", defaultValue = "", description = "Why, for the log.")
     String reason;
 
     @Override

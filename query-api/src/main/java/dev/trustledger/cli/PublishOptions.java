@@ -23,8 +23,13 @@ import picocli.CommandLine.Option;
 final class PublishOptions {
   @Option(
       names = "--url",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "Ledger node to publish through (POST /v1/events). Default: ${DEFAULT-VALUE}")
+      paramLabel = "URL",
+      description =
+          "Ledger node to publish through (POST /v1/events): a URL or host:port. Default:"
+              + " $LEDGER_URL, else 'url' in cli.properties (./.ledger/cli.properties, which"
+              + " 'ledger dev' writes), else "
+              + CliConfig.DEFAULT_URL
+              + ".")
   String url;
 
   @Option(
@@ -68,7 +73,8 @@ final class PublishOptions {
     if (bootstrap != null) {
       return sendToKafka(event, out);
     }
-    HttpLedger node = new HttpLedger(url, Duration.ofSeconds(timeoutSeconds));
+    HttpLedger node =
+        new HttpLedger(CliConfig.current().url(url), Duration.ofSeconds(timeoutSeconds));
     HttpLedger.Answer answer = node.post("/v1/events", AvroJson.toJson(event).toString());
     if (answer.status() != 202) {
       out.println("refused (" + answer.status() + "): " + HttpLedger.detail(answer));
@@ -112,7 +118,12 @@ final class PublishOptions {
       sleep(pause);
       pause = Math.min(200, pause * 2);
     }
-    out.println("still pending after " + timeoutSeconds + " s; check " + url + statusUrl);
+    out.println(
+        "still pending after "
+            + timeoutSeconds
+            + " s; check "
+            + CliConfig.current().url(url)
+            + statusUrl);
     return ExitCodes.UNREACHABLE;
   }
 

@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -73,7 +75,10 @@ final class QueryCommands {
       }
       Ed25519PrivateKey key = Ed25519PrivateKey.generate();
       try {
-        KeyFiles.writePrivateKey(out, key);
+        KeyFiles.writePrivateKey(
+            out,
+            key,
+            k == null ? Map.of("Kind", "witness", "Name", name) : KeyKind.of(k).labels(key));
         KeyFiles.writePublicKey(Path.of(out + ".pub"), key.publicKey());
       } catch (FileAlreadyExistsException e) {
         throw new CliException(
@@ -107,16 +112,14 @@ final class QueryCommands {
     @Parameters(index = "0", description = "The agent id.")
     String agentId;
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
-    String url;
+    @Mixin NodeOption node;
 
     @Option(names = "--json", description = "Print the API's JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-      HttpLedger.Answer a =
-          new HttpLedger(url, Duration.ofSeconds(10)).get("/v1/agents/" + agentId);
+      HttpLedger.Answer a = node.http(Duration.ofSeconds(10)).get("/v1/agents/" + agentId);
       PrintWriter out = spec.commandLine().getOut();
       if (a.status() == 404) {
         out.println("no agent " + agentId);
@@ -189,16 +192,21 @@ final class QueryCommands {
   static final class SignMessage implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--key", required = true)
+    @Option(names = "--key", required = true, description = "The agent's key file.")
     Path key;
 
-    @Option(names = "--message", required = true)
+    @Option(
+        names = "--message",
+        required = true,
+        description = "The message to sign (UTF-8 text), e.g. the request line a gateway checks.")
     String message;
 
     @Override
     public Integer call() {
       byte[] signature =
-          Messages.sign(KeyOptions.read(key, "agent"), message.getBytes(StandardCharsets.UTF_8));
+          Messages.sign(
+              KeyOptions.require(key, KeyKind.AGENT, "sign-message --key").key(),
+              message.getBytes(StandardCharsets.UTF_8));
       spec.commandLine().getOut().println(Base64Url.encode(signature));
       return ExitCodes.OK;
     }
@@ -212,7 +220,7 @@ final class QueryCommands {
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--agent", required = true)
+    @Option(names = "--agent", required = true, description = "The agent that signed the message.")
     String agentId;
 
     @Option(names = "--message", required = true, description = "The message (UTF-8 text).")
@@ -235,8 +243,7 @@ final class QueryCommands {
         description = "A capability the agent must hold (repeatable); else capability_missing.")
     List<String> required = List.of();
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
-    String url;
+    @Mixin NodeOption node;
 
     @Override
     public Integer call() {
@@ -250,13 +257,17 @@ final class QueryCommands {
         required.forEach(request.putArray("required_capabilities")::add);
       }
       String body = request.toString();
-      HttpLedger.Answer a = new HttpLedger(url, Duration.ofSeconds(10)).post("/v1/verify", body);
+      HttpLedger.Answer a = node.http(Duration.ofSeconds(10)).post("/v1/verify", body);
       PrintWriter out = spec.commandLine().getOut();
       if (a.status() != 200) {
         out.println("error (" + a.status() + "): " + HttpLedger.detail(a));
         return a.status() == 400 ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
       }
       JsonNode b = a.body();
+      if (b.path("status").isNull()) {
+        out.println("no agent " + agentId + " (unknown_agent)");
+        return ExitCodes.NOT_FOUND;
+      }
       out.printf(
           "verified %s, trusted %s, status %s, trust %s: %s%n",
           b.get("verified").asBoolean(),

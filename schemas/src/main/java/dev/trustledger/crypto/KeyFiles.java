@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -63,6 +65,16 @@ public final class KeyFiles {
    * existing file.
    */
   public static void writePrivateKey(Path file, Ed25519PrivateKey key) throws IOException {
+    writePrivateKey(file, key, Map.of());
+  }
+
+  /**
+   * Writes a new private key file with {@code labels} as explanatory text before the PEM block (RFC
+   * 7468 section 5.2: {@code Name: value} lines, which PEM readers such as {@code openssl pkey}
+   * skip), mode 0600. Refuses to overwrite an existing file.
+   */
+  public static void writePrivateKey(Path file, Ed25519PrivateKey key, Map<String, String> labels)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     createOwnerOnlyDirectories(parent);
     if (Files.exists(file)) {
@@ -75,7 +87,52 @@ public final class KeyFiles {
       Files.createFile(file);
     }
     Files.writeString(
-        file, privateKeyPem(key), StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+        file,
+        labelText(labels) + privateKeyPem(key),
+        StandardCharsets.US_ASCII,
+        StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /**
+   * Replaces the labels of an existing private key file, keeping its key and its mode (which must
+   * already be owner-only).
+   */
+  public static void relabel(Path file, Map<String, String> labels) throws IOException {
+    Ed25519PrivateKey key = readPrivateKey(file);
+    Files.writeString(
+        file,
+        labelText(labels) + privateKeyPem(key),
+        StandardCharsets.US_ASCII,
+        StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /**
+   * The {@code Name: value} lines before a PEM block, in file order (empty when there are none).
+   */
+  public static Map<String, String> readLabels(Path file) throws IOException {
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+      if (line.startsWith("-----BEGIN")) {
+        break;
+      }
+      int colon = line.indexOf(": ");
+      if (colon > 0 && line.substring(0, colon).matches("[A-Za-z][A-Za-z0-9-]*")) {
+        labels.put(line.substring(0, colon), line.substring(colon + 2).trim());
+      }
+    }
+    return labels;
+  }
+
+  private static String labelText(Map<String, String> labels) {
+    StringBuilder out = new StringBuilder();
+    labels.forEach(
+        (name, value) -> {
+          if (!name.matches("[A-Za-z][A-Za-z0-9-]*") || value.contains("\n")) {
+            throw new IllegalArgumentException("a key file label must be 'Name: value' on a line");
+          }
+          out.append(name).append(": ").append(value).append('\n');
+        });
+    return out.toString();
   }
 
   /** Writes a public key file (world-readable is fine for public keys). */

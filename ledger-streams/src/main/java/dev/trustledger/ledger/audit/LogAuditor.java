@@ -345,9 +345,16 @@ public final class LogAuditor {
         + java.util.Base64.getEncoder().encodeToString(Buffers.toArray(e.getSignature()));
   }
 
+  /** A value as a problem shows it: bytes in hex, records in the JSON form (no raw bytes). */
   static String str(Object value) {
     if (value instanceof byte[] bytes) {
       return Hex.encode(bytes);
+    }
+    if (value instanceof java.nio.ByteBuffer buffer) {
+      return Hex.encode(Buffers.toArray(buffer));
+    }
+    if (value instanceof org.apache.avro.specific.SpecificRecord record) {
+      return dev.trustledger.json.AvroJson.toJson(record).toString();
     }
     return Objects.toString(value);
   }
