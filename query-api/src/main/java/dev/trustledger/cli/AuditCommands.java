@@ -398,6 +398,9 @@ final class AuditCommands {
         description = "Schema registry of a ledger that uses the Confluent wire format.")
     String registryUrl;
 
+    @Option(names = "--json", description = "Print {ok, records, file} as JSON.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       Source from = new Source();
@@ -407,8 +410,10 @@ final class AuditCommands {
       AuditLog log =
           new TopicLogReader(kafka, LedgerTopics.DEFAULT, LedgerFormats.of(registryUrl)).read();
       long lines = ExportFile.write(out, log, System.currentTimeMillis());
-      spec.commandLine().getOut().printf("wrote %,d records to %s%n", lines, out);
-      return ExitCodes.OK;
+      Report r = new Report(spec.commandLine().getOut(), json);
+      r.fields().put("records", lines).put("file", out.toString());
+      r.line(String.format("wrote %,d records to %s", lines, out));
+      return r.done(ExitCodes.OK);
     }
   }
 }

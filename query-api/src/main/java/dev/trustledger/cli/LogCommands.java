@@ -338,21 +338,24 @@ final class LogCommands {
 
     @Mixin NodeOption node;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
+      Report r = new Report(spec.commandLine().getOut(), json);
       HttpLedger http = this.node.http(Duration.ofSeconds(10));
       HttpLedger.Answer a = http.get("/v1/agents/" + agentId + "?proof=true");
       if (a.status() != 200) {
-        out.println("error (" + a.status() + "): " + HttpLedger.detail(a));
-        return a.status() == 404 ? ExitCodes.NOT_FOUND : ExitCodes.UNREACHABLE;
+        r.line("error (" + a.status() + "): " + HttpLedger.detail(a));
+        return r.done(a.status() == 404 ? ExitCodes.NOT_FOUND : ExitCodes.UNREACHABLE);
       }
       JsonNode proof = a.body().get("proof");
       if (proof.has("pending")) {
-        out.println("no proof yet: " + proof.get("pending").asText());
-        return ExitCodes.NO;
+        r.line("no proof yet: " + proof.get("pending").asText());
+        return r.done(ExitCodes.NO);
       }
-      CheckpointBody body = trust.verify(proof.get("checkpoint").asText(), out);
+      CheckpointBody body = trust.verify(proof.get("checkpoint").asText(), r.printer());
       long index = proof.get("ledger_seq").asLong();
       long size = body.size();
       long bundle = index / Tiles.WIDTH;
@@ -364,32 +367,42 @@ final class LogCommands {
       try {
         entry = AvroBinary.decode(data, LedgerEntry.getClassSchema());
       } catch (SerdeException e) {
-        out.println("the entry at " + index + " does not decode: " + e.getMessage());
-        return ExitCodes.NO;
+        r.line("the entry at " + index + " does not decode: " + e.getMessage());
+        return r.done(ExitCodes.NO);
       }
       List<byte[]> hashes = new ArrayList<>();
       proof.get("proof").forEach(h -> hashes.add(Hex.decode(h.asText())));
       try {
         Proofs.verifyInclusion(index, size, leaf, hashes, body.rootHash());
       } catch (ProofException e) {
-        out.println("the proof does not verify: " + e.getMessage());
-        return ExitCodes.NO;
+        r.line("the proof does not verify: " + e.getMessage());
+        return r.done(ExitCodes.NO);
       }
       String head = a.body().path("chain").path("head").asText();
       if (!entry.getSubjectId().equals(agentId)
           || !Hex.encode(Buffers.toArray(entry.getEntryHash())).equals(head)) {
-        out.println("the proven entry is not the agent's latest (" + head + ")");
-        return ExitCodes.NO;
+        r.line("the proven entry is not the agent's latest (" + head + ")");
+        return r.done(ExitCodes.NO);
       }
-      out.printf(
-          "entry      %s seq %d (ledger_seq %d), status after %s%n",
-          entry.getSubjectId(),
-          entry.getSeq(),
-          index,
-          entry.getFacts().getStatusAfter().name().toLowerCase(java.util.Locale.ROOT));
-      out.printf(
-          "included   in %s size %d (root %s)%n", body.origin(), size, Hex.encode(body.rootHash()));
-      return ExitCodes.OK;
+      String statusAfter =
+          entry.getFacts().getStatusAfter().name().toLowerCase(java.util.Locale.ROOT);
+      r.fields()
+          .put("agent_id", entry.getSubjectId())
+          .put("seq", entry.getSeq())
+          .put("ledger_seq", index)
+          .put("status_after", statusAfter)
+          .put("origin", body.origin())
+          .put("tree_size", size)
+          .put("root_hash", Hex.encode(body.rootHash()));
+      r.line(
+          String.format(
+              "entry      %s seq %d (ledger_seq %d), status after %s",
+              entry.getSubjectId(), entry.getSeq(), index, statusAfter));
+      r.line(
+          String.format(
+              "included   in %s size %d (root %s)",
+              body.origin(), size, Hex.encode(body.rootHash())));
+      return r.done(ExitCodes.OK);
     }
   }
 
@@ -414,30 +427,39 @@ final class LogCommands {
     @Option(names = "--save", description = "Write the checkpoint to this file once it verifies.")
     Path save;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
-      PrintWriter out = spec.commandLine().getOut();
+      Report r = new Report(spec.commandLine().getOut(), json);
+      PrintWriter out = r.printer();
       HttpLedger http = this.node.http(Duration.ofSeconds(10));
       HttpLedger.Text t = http.text("/checkpoint");
       if (t.status() != 200) {
-        out.println("error (" + t.status() + "): " + t.body().trim());
-        return ExitCodes.UNREACHABLE;
+        r.line("error (" + t.status() + "): " + t.body().trim());
+        return r.done(ExitCodes.UNREACHABLE);
       }
       CheckpointBody body = trust.verify(t.body(), out);
-      out.printf(
-          "checkpoint %s size %d root %s%n",
-          body.origin(), body.size(), Hex.encode(body.rootHash()));
+      r.fields()
+          .put("origin", body.origin())
+          .put("size", body.size())
+          .put("root_hash", Hex.encode(body.rootHash()));
+      r.line(
+          String.format(
+              "checkpoint %s size %d root %s",
+              body.origin(), body.size(), Hex.encode(body.rootHash())));
       if (since != null) {
         CheckpointBody old = trust.verify(Files.readString(since, StandardCharsets.UTF_8), out);
         if (old.size() > body.size()) {
-          out.println("the ledger shows a smaller tree than " + since + ": a rollback");
-          return ExitCodes.NO;
+          r.line("the ledger shows a smaller tree than " + since + ": a rollback");
+          return r.done(ExitCodes.NO);
         }
         HttpLedger.Answer c =
             http.get("/v1/log/consistency?from=" + old.size() + "&to=" + body.size());
         if (c.status() != 200) {
-          out.println("error (" + c.status() + "): " + HttpLedger.detail(c));
-          return ExitCodes.UNREACHABLE;
+          r.line("error (" + c.status() + "): " + HttpLedger.detail(c));
+          return r.done(ExitCodes.UNREACHABLE);
         }
         List<byte[]> hashes = new ArrayList<>();
         c.body().get("proof").forEach(h -> hashes.add(Hex.decode(h.asText())));
@@ -447,15 +469,16 @@ final class LogCommands {
                 old.size(), body.size(), old.rootHash(), body.rootHash(), hashes);
           }
         } catch (ProofException e) {
-          out.println("NOT consistent with " + since + " (a fork): " + e.getMessage());
-          return ExitCodes.NO;
+          r.line("NOT consistent with " + since + " (a fork): " + e.getMessage());
+          return r.done(ExitCodes.NO);
         }
-        out.printf("consistent with size %d (%s)%n", old.size(), since);
+        r.fields().put("consistent_with", old.size());
+        r.line(String.format("consistent with size %d (%s)", old.size(), since));
       }
       if (save != null) {
         Files.writeString(save, t.body(), StandardCharsets.UTF_8);
       }
-      return ExitCodes.OK;
+      return r.done(ExitCodes.OK);
     }
   }
 }

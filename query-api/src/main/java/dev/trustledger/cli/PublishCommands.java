@@ -425,7 +425,9 @@ final class PublishCommands {
           labels.put(KeyKind.KIND_LABEL, kind.label());
           labels.put(KeyKind.ID_LABEL, subject);
           KeyFiles.relabel(newKey, labels);
-          spec.commandLine().getOut().println(newKey + " now signs as " + subject);
+          if (!publish.json) {
+            spec.commandLine().getOut().println(newKey + " now signs as " + subject);
+          }
         } catch (java.io.IOException e) {
           throw new CliException(
               ExitCodes.ENVIRONMENT,

@@ -54,6 +54,9 @@ final class QueryCommands {
         description = "A witness's cosigner name (a schema-less URL, e.g. witness.example/w1).")
     String name;
 
+    @Option(names = "--json", description = "Print {kind, id, public_key, file} as JSON.")
+    boolean json;
+
     @Override
     public Integer call() {
       boolean witness = kind.equalsIgnoreCase("witness");
@@ -88,6 +91,22 @@ final class QueryCommands {
             ExitCodes.ENVIRONMENT, "cannot write " + out + ": " + e.getMessage());
       }
       PrintWriter w = spec.commandLine().getOut();
+      if (json) {
+        var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        o.put("kind", kind.toLowerCase(Locale.ROOT));
+        if (witness) {
+          o.put(
+              "verifier_key",
+              new dev.trustledger.checkpoint.CosignerKey(name, key.publicKey()).verifierKey());
+        } else {
+          o.put("id", new Signer(k, key).id());
+        }
+        o.put("public_key", Base64Url.encode(key.publicKey().raw()));
+        o.put("file", out.toString());
+        o.put("public_key_file", out + ".pub");
+        w.println(o.toPrettyString());
+        return ExitCodes.OK;
+      }
       if (witness) {
         w.println(
             "verifier key "
@@ -201,12 +220,29 @@ final class QueryCommands {
         description = "The message to sign (UTF-8 text), e.g. the request line a gateway checks.")
     String message;
 
+    @Option(
+        names = "--json",
+        description =
+            "Print {message, signature} (both base64url) as JSON, a POST /v1/verify body.")
+    boolean json;
+
     @Override
     public Integer call() {
       byte[] signature =
           Messages.sign(
               KeyOptions.require(key, KeyKind.AGENT, "sign-message --key").key(),
               message.getBytes(StandardCharsets.UTF_8));
+      if (json) {
+        spec.commandLine()
+            .getOut()
+            .println(
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                    .createObjectNode()
+                    .put("message", Base64Url.encode(message.getBytes(StandardCharsets.UTF_8)))
+                    .put("signature", Base64Url.encode(signature))
+                    .toPrettyString());
+        return ExitCodes.OK;
+      }
       spec.commandLine().getOut().println(Base64Url.encode(signature));
       return ExitCodes.OK;
     }
@@ -238,6 +274,9 @@ final class QueryCommands {
         description = "Minimum effective trust score. Default: ${DEFAULT-VALUE}")
     int minTrust;
 
+    @Option(names = "--json", description = "Print the API's answer as JSON.")
+    boolean json;
+
     @Option(
         names = "--require",
         description = "A capability the agent must hold (repeatable); else capability_missing.")
@@ -264,6 +303,12 @@ final class QueryCommands {
         return a.status() == 400 ? ExitCodes.USAGE : ExitCodes.UNREACHABLE;
       }
       JsonNode b = a.body();
+      if (json) {
+        out.println(b.toPrettyString());
+        return b.path("status").isNull()
+            ? ExitCodes.NOT_FOUND
+            : b.get("trusted").asBoolean() ? ExitCodes.OK : ExitCodes.NO;
+      }
       if (b.path("status").isNull()) {
         out.println("no agent " + agentId + " (unknown_agent)");
         return ExitCodes.NOT_FOUND;

@@ -84,6 +84,88 @@ class CliHelpTest {
   }
 
   @Test
+  void everyCommandThatAnswersHasJsonOutput() {
+    java.util.Set<String> servers =
+        java.util.Set.of(
+            "ledger", "ledger dev", "ledger node", "ledger witness", "ledger generate-completion");
+    List<String> missing = new ArrayList<>();
+    for (CommandLine c : all(LedgerCli.commandLine())) {
+      String name = c.getCommandSpec().qualifiedName();
+      boolean group = !c.getSubcommands().isEmpty();
+      if (!servers.contains(name) && !group && c.getCommandSpec().findOption("--json") == null) {
+        missing.add(name);
+      }
+    }
+    assertThat(missing).as("commands without --json").isEmpty();
+  }
+
+  @Test
+  void aKeyOfTheWrongKindIsRefusedNamingTheFileAndTheKind(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String agentKey = dir.resolve("bot.key").toString();
+    String sponsorKey = dir.resolve("acme.key").toString();
+    assertThat(run("keygen", "--kind", "agent", "--out", agentKey).exit()).isZero();
+    assertThat(run("keygen", "--kind", "sponsor", "--out", sponsorKey).exit()).isZero();
+    Run wrong =
+        run(
+            "agent",
+            "register",
+            "--sponsor-key",
+            agentKey,
+            "--agent-key",
+            sponsorKey,
+            "--name",
+            "x",
+            "--url",
+            "127.0.0.1:1");
+    assertThat(wrong.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(wrong.err())
+        .contains(agentKey + " is an agent key; --sponsor-key needs a sponsor key");
+    Run sign = run("sign-message", "--key", sponsorKey, "--message", "hi");
+    assertThat(sign.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(sign.err()).contains("is a sponsor key; sign-message --key needs an agent key");
+    // Without --as, a report is signed in the role the key file names.
+    Run asAgent =
+        run(
+            "report",
+            "agt_" + "a".repeat(32),
+            "--key",
+            agentKey,
+            "--interaction",
+            "i",
+            "--rating",
+            "9",
+            "--url",
+            "127.0.0.1:1",
+            "--timeout",
+            "2");
+    assertThat(asAgent.exit()).isEqualTo(ExitCodes.UNREACHABLE);
+  }
+
+  @Test
+  void theNodeComesFromTheFlagTheEnvironmentOrTheConfigFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path home = dir.resolve("home");
+    java.nio.file.Path work = dir.resolve("work");
+    java.nio.file.Files.createDirectories(work.resolve(".ledger"));
+    java.nio.file.Files.createDirectories(home);
+    assertThat(CliConfig.load(java.util.Map.of(), work, home).url(null))
+        .isEqualTo(CliConfig.DEFAULT_URL);
+    java.nio.file.Files.writeString(
+        work.resolve(".ledger").resolve("cli.properties"),
+        "url=http://127.0.0.1:38080\nbootstrap=127.0.0.1:39092\nledger.key=keys/ledger.key.pub\n");
+    CliConfig fromFile = CliConfig.load(java.util.Map.of(), work, home);
+    assertThat(fromFile.url(null)).isEqualTo("http://127.0.0.1:38080");
+    assertThat(fromFile.bootstrap(null)).contains("127.0.0.1:39092");
+    assertThat(fromFile.ledgerKey())
+        .contains(work.resolve(".ledger").resolve("keys/ledger.key.pub").toString());
+    CliConfig fromEnv =
+        CliConfig.load(java.util.Map.of("LEDGER_URL", "localhost:9999"), work, home);
+    assertThat(fromEnv.url(null)).isEqualTo("http://localhost:9999");
+    assertThat(fromEnv.url(":7000")).isEqualTo("http://127.0.0.1:7000");
+  }
+
+  @Test
   void shellCompletionIsGenerated() {
     Run r = run("generate-completion");
     assertThat(r.exit()).isZero();

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -518,6 +519,24 @@ class LedgerCommandIT {
             "--rating",
             "70");
     assertThat(viaKafka.exit()).as(viaKafka.out() + viaKafka.err()).isZero();
+    // Over Kafka too, the command waits for the decision and prints it.
+    assertThat(viaKafka.out()).contains("at offset").contains("accepted: seq");
+    Run againViaKafka =
+        ledger(
+            "report",
+            invoiceAgent,
+            "--bootstrap",
+            "127.0.0.1:" + kafkaPort,
+            "--key",
+            keys.resolve("admin.key").toString(),
+            "--as",
+            "admin",
+            "--interaction",
+            "kafka-1",
+            "--rating",
+            "70");
+    assertThat(againViaKafka.exit()).isEqualTo(ExitCodes.NO);
+    assertThat(againViaKafka.out()).contains("rejected: DUPLICATE_EVENT");
 
     assertThat(ledger("status", "agt_" + "a".repeat(32), "--url", url).exit())
         .isEqualTo(ExitCodes.NOT_FOUND);
@@ -644,6 +663,86 @@ class LedgerCommandIT {
         .findFirst()
         .orElseThrow()
         .split("\\s+")[1];
+  }
+
+  /** The CLI in its own JVM, in {@code dir}, with {@code env} added to its environment. */
+  static Run ledgerProcess(Map<String, String> env, Path dir, String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                // The command's own logging setup (to stderr), not the tests'.
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LedgerCli.class.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().remove("LEDGER_URL");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    CompletableFuture<String> err =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (java.io.IOException e) {
+                return e.toString();
+              }
+            });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out, err.get());
+  }
+
+  /**
+   * A new user's first commands: no --url, no --bootstrap, no --ledger-key. The CLI finds the node
+   * from LEDGER_URL (host:port) or from the .ledger/cli.properties that ledger dev wrote, on any
+   * port; --json answers for scripts.
+   */
+  @Test
+  void theCliFindsTheLedgerWithoutOptions() throws Exception {
+    String invoiceAgent = demoId("invoice-agent");
+    Path elsewhere = Files.createTempDirectory("cli-elsewhere");
+    Run byEnv =
+        ledgerProcess(
+            Map.of("LEDGER_URL", "127.0.0.1:" + httpPort), elsewhere, "status", invoiceAgent);
+    assertThat(byEnv.exit()).as(byEnv.out() + byEnv.err()).isZero();
+    assertThat(byEnv.out()).contains("status     active");
+    Run noNode = ledgerProcess(Map.of(), elsewhere, "status", invoiceAgent);
+    assertThat(noNode.exit()).isEqualTo(ExitCodes.UNREACHABLE);
+
+    Path work = Files.createTempDirectory("cli-work");
+    Files.createSymbolicLink(work.resolve(".ledger"), dataDir);
+    Run byFile = ledgerProcess(Map.of(), work, "status", invoiceAgent, "--json");
+    assertThat(byFile.exit()).as(byFile.out() + byFile.err()).isZero();
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(byFile.out())
+                .get("agent_id")
+                .asText())
+        .isEqualTo(invoiceAgent);
+    Run report =
+        ledgerProcess(
+            Map.of(),
+            work,
+            "report",
+            invoiceAgent,
+            "--key",
+            ".ledger/keys/demo/auditor-agent.key",
+            "--interaction",
+            "no-options-1",
+            "--rating",
+            "88",
+            "--json");
+    assertThat(report.exit()).as(report.out() + report.err()).isZero();
+    var decided = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.out());
+    assertThat(decided.get("status").asText()).isEqualTo("accepted");
+    assertThat(decided.get("entry_hash").asText()).matches("[0-9a-f]{64}");
+    Run audit = ledgerProcess(Map.of(), work, "audit");
+    assertThat(audit.exit()).as(audit.out() + audit.err()).isZero();
+    assertThat(audit.out()).contains("OK: the log verifies");
   }
 
   /** Signs {@code message} with {@code key} and asks the node whether the agent may act. */
