@@ -7,7 +7,12 @@ import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
 import dev.trustledger.node.LedgerNode;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** A small living ledger for newcomers: a sponsor, agents, a sub-agent, reports, a revocation. */
@@ -33,15 +38,27 @@ final class Demo {
     String invoicesId = Signer.agent(invoices).id();
     String helperId = Signer.agent(helper).id();
     String courierId = Signer.agent(courier).id();
-    String run = Long.toString(System.currentTimeMillis(), 36);
+    if (alreadyPublished(node, courierId)) {
+      list(
+          node,
+          keys,
+          out,
+          "Demo already published",
+          acmeId,
+          invoicesId,
+          helperId,
+          courierId,
+          globexId);
+      return;
+    }
 
     List<SignedEvent> events =
         List.of(
             Events.registerSponsor(acme.publicKey(), "Acme Corp", "security@acme.example")
-                .eventId("demo-acme-" + run)
+                .eventId("demo-acme")
                 .sign(Signer.admin(admin), acme),
             Events.registerSponsor(globex.publicKey(), "Globex", "trust@globex.example")
-                .eventId("demo-globex-" + run)
+                .eventId("demo-globex")
                 .sign(Signer.admin(admin), globex));
     publish(node, events);
     publish(
@@ -51,19 +68,19 @@ final class Demo {
                 .name("invoice-agent")
                 .capabilities(List.of("invoices:read", "payments:propose"))
                 .draft()
-                .eventId("demo-inv-" + run)
+                .eventId("demo-inv")
                 .sign(Signer.sponsor(acme), invoices),
             Events.registerAgent(courier.publicKey(), acmeId)
                 .name("courier-agent")
                 .capabilities(List.of("shipments:book"))
                 .draft()
-                .eventId("demo-courier-" + run)
+                .eventId("demo-courier")
                 .sign(Signer.sponsor(acme), courier),
             Events.registerAgent(auditor.publicKey(), globexId)
                 .name("auditor-agent")
                 .capabilities(List.of("reports:write"))
                 .draft()
-                .eventId("demo-auditor-" + run)
+                .eventId("demo-auditor")
                 .sign(Signer.sponsor(globex), auditor)));
     publish(
         node,
@@ -73,29 +90,65 @@ final class Demo {
                 .parent(invoicesId)
                 .capabilities(List.of("invoices:read"))
                 .draft()
-                .eventId("demo-helper-" + run)
+                .eventId("demo-helper")
                 .sign(Signer.agent(invoices), helper)));
     Thread.sleep(1000);
     publish(
         node,
         List.of(
-            Events.report(invoicesId, "demo-i1-" + run, 95, Severity.LOW, "accuracy")
-                .eventId("demo-r1-" + run)
+            Events.report(invoicesId, "demo-i1", 95, Severity.LOW, "accuracy")
+                .eventId("demo-r1")
                 .sign(Signer.agent(auditor)),
-            Events.report(invoicesId, "demo-i2-" + run, 90, Severity.LOW, "latency")
-                .eventId("demo-r2-" + run)
+            Events.report(invoicesId, "demo-i2", 90, Severity.LOW, "latency")
+                .eventId("demo-r2")
                 .sign(Signer.admin(admin)),
-            Events.report(courierId, "demo-i3-" + run, 5, Severity.HIGH, "policy")
-                .eventId("demo-r3-" + run)
+            Events.report(courierId, "demo-i3", 5, Severity.HIGH, "policy")
+                .eventId("demo-r3")
                 .sign(Signer.agent(auditor))));
     publish(
         node,
         List.of(
             Events.revoke(courierId, "booked shipments it was not asked to")
-                .eventId("demo-revoke-" + run)
+                .eventId("demo-revoke")
                 .sign(Signer.sponsor(acme))));
+    list(node, keys, out, "Demo published", acmeId, invoicesId, helperId, courierId, globexId);
+  }
+
+  /**
+   * The demo's last event revokes the courier: once it is revoked, the demo is there, and a restart
+   * publishes nothing again (its event ids are fixed, so a demo cut off halfway is finished without
+   * counting anything twice).
+   */
+  private static boolean alreadyPublished(LedgerNode node, String courierId) {
+    try {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(node.url() + "/v1/agents/" + courierId))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && r.body().contains("\"own_status\":\"revoked\"");
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void list(
+      LedgerNode node,
+      Path keys,
+      PrintWriter out,
+      String title,
+      String acmeId,
+      String invoicesId,
+      String helperId,
+      String courierId,
+      String globexId) {
     out.println();
-    out.println("Demo published (keys in " + keys + "):");
+    out.println(title + " (keys in " + keys + "):");
     out.println("  sponsor Acme Corp     " + acmeId);
     out.println("  invoice-agent         " + invoicesId + "  (trusted, reported on)");
     out.println("  invoice-helper        " + helperId + "  (sub-agent of invoice-agent)");

@@ -38,7 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the same server (/healthz) measured in the same run; then p50/p99 at 70% of each peak.
  *
  * <pre>
- * ./mvnw -pl query-api -Pload test-compile exec:exec -Dload.agents=100000
+ * ./mvnw -pl query-api -am -Phttp-load test-compile exec:exec -Dload.agents=100000
  * </pre>
  */
 public final class HttpLoad {

@@ -633,10 +633,26 @@ class LedgerCommandIT {
       assertThat(printed).doesNotContain(secret);
     }
 
-    // Stop with SIGTERM (what Ctrl-C sends to the JVM), start again on the same data: nothing lost.
+    // Stop with SIGTERM (what Ctrl-C sends to the JVM), start again on the same data with --demo:
+    // nothing lost, and the demo, already there, publishes nothing again.
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    long before = json.readTree(get("/v1/ledger")).get("next_ledger_seq").asLong();
+    String trustBefore =
+        json.readTree(get("/v1/agents/" + invoiceAgent)).get("trust_score").asText();
     dev.destroy();
     assertThat(dev.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    dev = startDev(false);
+    synchronized (devOutput) {
+      devOutput.clear();
+    }
+    dev = startDev(true);
+    assertThat(demoId("invoice-agent")).isEqualTo(invoiceAgent);
+    synchronized (devOutput) {
+      assertThat(devOutput).anyMatch(l -> l.startsWith("Demo already published"));
+    }
+    Thread.sleep(2000);
+    assertThat(json.readTree(get("/v1/ledger")).get("next_ledger_seq").asLong()).isEqualTo(before);
+    assertThat(json.readTree(get("/v1/agents/" + invoiceAgent)).get("trust_score").asText())
+        .isEqualTo(trustBefore);
     assertThat(ledger("status", invoiceAgent, "--url", url).out()).contains("status     active");
     assertThat(ledger("status", agentId, "--url", url).out()).contains("revoked");
     Run second =

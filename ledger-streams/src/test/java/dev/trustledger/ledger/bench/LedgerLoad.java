@@ -39,7 +39,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * last committed outcome, beside the raw two-thread Ed25519 verify rate measured in the same run.
  *
  * <pre>
- * ./mvnw -pl ledger-streams -Pload test-compile exec:exec -Dload.agents=10000 -Dload.reports=50000
+ * ./mvnw -pl ledger-streams -am -Pload test-compile exec:exec -Dload.agents=10000 -Dload.reports=50000
  * </pre>
  */
 public final class LedgerLoad {
