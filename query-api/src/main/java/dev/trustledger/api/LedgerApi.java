@@ -296,7 +296,7 @@ final class LedgerApi {
           r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'),
           "Event refused",
           r.detail(),
-          Map.of("reason", r.reason().name()));
+          Map.of("reason", r.reason().name().toLowerCase(Locale.ROOT)));
     }
     try {
       sink.publish(event).get(30, TimeUnit.SECONDS);
@@ -440,7 +440,7 @@ final class LedgerApi {
         accepted && ref != null ? ref.seq() : null,
         accepted && ref != null ? ref.entryHash() : null,
         accepted && ref != null ? Long.valueOf(ref.ledgerSeq()) : Long.valueOf(d.getLedgerSeq()),
-        accepted ? null : d.getReason().name(),
+        accepted ? null : d.getReason().name().toLowerCase(Locale.ROOT),
         accepted ? null : d.getDetail(),
         accepted ? null : ref,
         d.getLedgerTime(),

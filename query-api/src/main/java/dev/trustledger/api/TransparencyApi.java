@@ -217,7 +217,7 @@ final class TransparencyApi {
     ObjectNode out = json.createObjectNode();
     out.put("ledger_id", Sequencer.ledgerId(head));
     out.put("ledger_name", name);
-    out.put("public_key", Hex.encode(key));
+    out.put("public_key", dev.trustledger.encoding.Base64Url.encode(key));
     out.put(
         "verifier_key",
         new NoteKey(name, dev.trustledger.crypto.Ed25519PublicKey.of(key)).verifierKey());

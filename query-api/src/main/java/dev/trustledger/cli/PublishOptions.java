@@ -140,7 +140,13 @@ final class PublishOptions {
                   + r.ledgerSeq()
                   + ", entry "
                   + r.entryHash());
-      case "rejected" -> out.println("rejected: " + r.reason() + " (" + r.detail() + ")");
+      case "rejected" ->
+          out.println(
+              "rejected: "
+                  + r.reason().toUpperCase(java.util.Locale.ROOT)
+                  + " ("
+                  + r.detail()
+                  + ")");
       case "refused" -> out.println("refused (" + r.reason() + "): " + r.detail());
       case "pending" ->
           out.println(
@@ -234,7 +240,7 @@ final class PublishOptions {
       throw new CliException(
           ExitCodes.UNREACHABLE, "the node does not describe its ledger: " + HttpLedger.detail(l));
     }
-    return Ed25519PublicKey.of(Hex.decode(l.body().get("public_key").asText()));
+    return KeyOptions.publicKey(l.body().get("public_key").asText(), "ledger");
   }
 
   private static void requireSigned(JsonNode answer, Ed25519PublicKey key) {
@@ -308,7 +314,14 @@ final class PublishOptions {
       }
       Rejection r = ((KafkaDecision.Rejected) found.get()).rejection();
       return new Result(
-          ExitCodes.NO, "rejected", null, null, null, r.getReason().name(), r.getDetail(), null);
+          ExitCodes.NO,
+          "rejected",
+          null,
+          null,
+          null,
+          r.getReason().name().toLowerCase(java.util.Locale.ROOT),
+          r.getDetail(),
+          null);
     }
   }
 

@@ -352,7 +352,7 @@ class ApiRoutesTest {
     SignedEvent forged = SignedEvent.newBuilder(event).setEventId("s-2").build();
     var r = client.postJson("/v1/events", "/v1/events", AvroJson.toJson(forged).toString());
     assertThat(r.status()).isEqualTo(422);
-    assertThat(r.json().get("reason").asText()).isEqualTo("BAD_SIGNATURE");
+    assertThat(r.json().get("reason").asText()).isEqualTo("bad_signature");
     assertThat(ledger.published).isEmpty();
   }
 
@@ -379,7 +379,7 @@ class ApiRoutesTest {
     assertThat(accepted.get("seq").asLong()).isEqualTo(1);
     var rejected =
         client.get("/v1/events/{subject}/{event_id}", "/v1/events/" + BOT_ID + "/bad").json();
-    assertThat(rejected.get("reason").asText()).isEqualTo("SELF_REPORT");
+    assertThat(rejected.get("reason").asText()).isEqualTo("self_report");
     for (var answer : List.of(accepted, rejected)) {
       assertThat(dev.trustledger.event.Outcomes.verifyAnswer(answer, LEDGER_KEY.publicKey()))
           .as("signed: %s", answer)

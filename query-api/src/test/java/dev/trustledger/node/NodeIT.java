@@ -212,7 +212,7 @@ class NodeIT {
                 .body()
                 .get("reason")
                 .asText())
-        .isEqualTo("SELF_REPORT");
+        .isEqualTo("self_report");
 
     await()
         .atMost(Duration.ofSeconds(10))

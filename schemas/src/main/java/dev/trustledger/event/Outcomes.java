@@ -56,7 +56,9 @@ public final class Outcomes {
               .setTime(a.path("ledger_time").asLong());
       case "rejected" ->
           b.setStatus(dev.trustledger.avro.OutcomeStatus.REJECTED)
-              .setReason(dev.trustledger.avro.RejectionReason.valueOf(text(a, "reason")))
+              .setReason(
+                  dev.trustledger.avro.RejectionReason.valueOf(
+                      text(a, "reason").toUpperCase(java.util.Locale.ROOT)))
               .setLedgerSeq(a.path("ledger_seq").asLong())
               .setTime(a.path("ledger_time").asLong());
       default -> throw new IllegalArgumentException("the answer states no outcome: " + status);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustledger.encoding.Base64Url;
 import dev.trustledger.encoding.Buffers;
+import dev.trustledger.encoding.Hex;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
@@ -26,10 +28,12 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * The JSON form of the Avro records (docs/spec.md section 2.2): the Avro field names, bytes as
- * base64url without padding, a record inside a union of records as an object whose {@code type}
- * names its branch, optional values as null or absent. Parsing is strict: unknown fields, wrong
- * types and bad base64url are refused with the JSON pointer of the field.
+ * The JSON form of the Avro records (docs/spec.md section 2.2): the Avro field names; hashes (bytes
+ * fields named {@code *_hash} or {@code *_sha256}) as lowercase hex and other bytes (keys,
+ * signatures) as base64url without padding; enum symbols in lowercase; a record inside a union of
+ * records as an object whose {@code type} names its branch; optional values as null or absent.
+ * Parsing is strict: unknown fields, wrong types and bad encodings are refused with the JSON
+ * pointer of the field (enum symbols are taken in either case).
  */
 public final class AvroJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -53,17 +57,22 @@ public final class AvroJson {
 
   /** The JSON form of a generated record. */
   public static JsonNode toJson(IndexedRecord record) {
-    return toJson(record, record.getSchema());
+    return toJson(record, record.getSchema(), false);
   }
 
-  private static JsonNode toJson(Object value, Schema schema) {
+  /** Whether a field holds a hash, written in hex rather than base64url. */
+  static boolean isHash(String fieldName) {
+    return fieldName.endsWith("_hash") || fieldName.endsWith("_sha256");
+  }
+
+  private static JsonNode toJson(Object value, Schema schema, boolean hex) {
     switch (schema.getType()) {
       case RECORD:
         {
           IndexedRecord record = (IndexedRecord) value;
           ObjectNode out = NODES.objectNode();
           for (Schema.Field f : schema.getFields()) {
-            out.set(f.name(), toJson(record.get(f.pos()), f.schema()));
+            out.set(f.name(), toJson(record.get(f.pos()), f.schema(), isHash(f.name())));
           }
           return out;
         }
@@ -74,7 +83,7 @@ public final class AvroJson {
           }
           int branch = GenericData.get().resolveUnion(schema, value);
           Schema chosen = schema.getTypes().get(branch);
-          JsonNode out = toJson(value, chosen);
+          JsonNode out = toJson(value, chosen, hex);
           if (chosen.getType() == Schema.Type.RECORD && recordBranches(schema) > 1) {
             ObjectNode typed = NODES.objectNode().put("type", chosen.getName());
             typed.setAll((ObjectNode) out);
@@ -86,15 +95,19 @@ public final class AvroJson {
         {
           ArrayNode out = NODES.arrayNode();
           for (Object item : (Iterable<?>) value) {
-            out.add(toJson(item, schema.getElementType()));
+            out.add(toJson(item, schema.getElementType(), hex));
           }
           return out;
         }
       case BYTES:
-        return NODES.textNode(Base64Url.encode(Buffers.toArray((ByteBuffer) value)));
+        {
+          byte[] bytes = Buffers.toArray((ByteBuffer) value);
+          return NODES.textNode(hex ? Hex.encode(bytes) : Base64Url.encode(bytes));
+        }
       case STRING:
-      case ENUM:
         return NODES.textNode(value.toString());
+      case ENUM:
+        return NODES.textNode(value.toString().toLowerCase(Locale.ROOT));
       case INT:
         return NODES.numberNode((Integer) value);
       case LONG:
@@ -127,7 +140,7 @@ public final class AvroJson {
    */
   @SuppressWarnings("unchecked")
   public static <T> T fromJson(JsonNode node, Schema schema) throws JsonFieldException {
-    GenericRecord generic = (GenericRecord) parse(node, schema, "");
+    GenericRecord generic = (GenericRecord) parse(node, schema, "", false);
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
@@ -142,13 +155,13 @@ public final class AvroJson {
     }
   }
 
-  private static Object parse(JsonNode node, Schema schema, String pointer)
+  private static Object parse(JsonNode node, Schema schema, String pointer, boolean hex)
       throws JsonFieldException {
     switch (schema.getType()) {
       case RECORD:
         return parseRecord(node, schema, pointer, Set.of());
       case UNION:
-        return parseUnion(node, schema, pointer);
+        return parseUnion(node, schema, pointer, hex);
       case ARRAY:
         {
           if (node == null || !node.isArray()) {
@@ -156,14 +169,21 @@ public final class AvroJson {
           }
           List<Object> out = new ArrayList<>();
           for (int i = 0; i < node.size(); i++) {
-            out.add(parse(node.get(i), schema.getElementType(), pointer + "/" + i));
+            out.add(parse(node.get(i), schema.getElementType(), pointer + "/" + i, hex));
           }
           return new GenericData.Array<>(schema, out);
         }
       case BYTES:
         {
           if (node == null || !node.isTextual()) {
-            throw new JsonFieldException(pointer, "must be a base64url string");
+            throw new JsonFieldException(
+                pointer, hex ? "must be a lowercase hex string" : "must be a base64url string");
+          }
+          if (hex) {
+            if (!node.asText().matches("([0-9a-f]{2})*")) {
+              throw new JsonFieldException(pointer, "is not lowercase hex");
+            }
+            return ByteBuffer.wrap(Hex.decode(node.asText()));
           }
           try {
             return ByteBuffer.wrap(Base64Url.decode(node.asText()));
@@ -177,10 +197,18 @@ public final class AvroJson {
         }
         return node.asText();
       case ENUM:
-        if (node == null || !node.isTextual() || !schema.getEnumSymbols().contains(node.asText())) {
-          throw new JsonFieldException(pointer, "must be one of " + schema.getEnumSymbols());
+        {
+          String symbol = node == null || !node.isTextual() ? "" : node.asText();
+          if (!schema.getEnumSymbols().contains(symbol.toUpperCase(Locale.ROOT))) {
+            throw new JsonFieldException(
+                pointer,
+                "must be one of "
+                    + schema.getEnumSymbols().stream()
+                        .map(e -> e.toLowerCase(Locale.ROOT))
+                        .toList());
+          }
+          return new GenericData.EnumSymbol(schema, symbol.toUpperCase(Locale.ROOT));
         }
-        return new GenericData.EnumSymbol(schema, node.asText());
       case INT:
         if (node == null || !node.isIntegralNumber() || !node.canConvertToInt()) {
           throw new JsonFieldException(pointer, "must be a 32-bit integer");
@@ -231,7 +259,7 @@ public final class AvroJson {
         record.put(f.pos(), GenericData.get().getDefaultValue(f));
         continue;
       }
-      record.put(f.pos(), parse(value, f.schema(), pointer + "/" + f.name()));
+      record.put(f.pos(), parse(value, f.schema(), pointer + "/" + f.name(), isHash(f.name())));
     }
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
@@ -243,7 +271,7 @@ public final class AvroJson {
     return record;
   }
 
-  private static Object parseUnion(JsonNode node, Schema schema, String pointer)
+  private static Object parseUnion(JsonNode node, Schema schema, String pointer, boolean hex)
       throws JsonFieldException {
     List<Schema> types = schema.getTypes();
     boolean nullable = types.stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
@@ -267,7 +295,7 @@ public final class AvroJson {
     }
     for (Schema t : types) {
       if (t.getType() != Schema.Type.NULL) {
-        return parse(node, t, pointer);
+        return parse(node, t, pointer, hex);
       }
     }
     throw new JsonFieldException(pointer, "must be null");

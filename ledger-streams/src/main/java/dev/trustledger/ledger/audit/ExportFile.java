@@ -32,7 +32,7 @@ import org.apache.avro.generic.IndexedRecord;
  * hash exactly as they did on the topic.
  */
 public final class ExportFile {
-  public static final String FORMAT = "trustledger-export/v2";
+  public static final String FORMAT = "trustledger-export/v3";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ExportFile() {}
