@@ -186,6 +186,8 @@ public final class ApiApp {
     r.get("/v1/log/inclusion", log::inclusion);
     r.get("/v1/log/consistency", log::consistency);
     r.get("/v1/log/witnesses", log::witnesses);
+    r.get("/v1/log/entries", log::latestEntries);
+    r.get("/v1/overview", api::getOverview);
     r.get("/checkpoint", log::checkpoint);
     r.get("/tile/<path>", log::tile);
 

@@ -171,6 +171,41 @@ final class LedgerApi {
             AgentViews.chain(p)));
   }
 
+  private volatile Views.Overview overview;
+
+  /**
+   * {@code GET /v1/overview}: sponsors and agents by status, counted over the directory at most
+   * every 5 s (the explorer's first page).
+   */
+  void getOverview(Context ctx) {
+    long now = clock.millis();
+    Views.Overview cached = overview;
+    if (cached == null || now - cached.asOf() > 5_000) {
+      Map<String, Long> agents = new java.util.TreeMap<>();
+      Map<String, Long> sponsors = new java.util.TreeMap<>();
+      for (String s : List.of("active", "suspended", "revoked")) {
+        agents.put(s, 0L);
+        sponsors.put(s, 0L);
+      }
+      String after = null;
+      while (true) {
+        List<PrincipalState> page = reader.principals(after, 1000);
+        for (PrincipalState p : page) {
+          Map<String, Long> counts = p.getKind() == PrincipalKind.AGENT ? agents : sponsors;
+          counts.merge(AgentViews.status(p.getStatus()), 1L, Long::sum);
+        }
+        if (page.size() < 1000) {
+          break;
+        }
+        after = page.get(page.size() - 1).getId();
+      }
+      long next = reader.head().map(h -> h.getNextLedgerSeq()).orElse(0L);
+      cached = new Views.Overview(agents, sponsors, next, now);
+      overview = cached;
+    }
+    ctx.json(cached);
+  }
+
   void getSponsorAgents(Context ctx) {
     String id = principalId(ctx, "id", PrincipalKind.SPONSOR);
     String after = ctx.queryParam("after");

@@ -199,6 +199,36 @@ final class TransparencyApi {
         .orElseThrow(() -> ApiException.notFound("checkpoint", "of size " + size));
   }
 
+  /**
+   * {@code GET /v1/log/entries?before=&limit=}: the latest entries in ledger order, newest first,
+   * from this node's index of the log (the explorer's live list).
+   */
+  void latestEntries(Context ctx) {
+    LogTree tree = reader.tree();
+    long size = tree.size();
+    long before = LedgerApi.longParam(ctx, "before", size, 0, Long.MAX_VALUE);
+    int limit = (int) LedgerApi.longParam(ctx, "limit", 20, 1, 100);
+    ObjectNode out = json.createObjectNode().put("tree_size", size);
+    ArrayNode entries = out.putArray("entries");
+    long seq = Math.min(before, size) - 1;
+    for (; seq >= 0 && entries.size() < limit; seq--) {
+      byte[] data = leafData(tree, seq);
+      try {
+        entries.add(
+            dev.trustledger.json.AvroJson.toJson(
+                dev.trustledger.serde.AvroBinary.decode(data, LedgerEntry.getClassSchema())));
+      } catch (dev.trustledger.serde.SerdeException e) {
+        throw new IllegalStateException("the indexed entry at " + seq + " does not decode", e);
+      }
+    }
+    if (seq >= 0) {
+      out.put("next_before", seq + 1);
+    } else {
+      out.putNull("next_before");
+    }
+    ctx.header("Cache-Control", "no-cache").json(out);
+  }
+
   /** {@code GET /v1/log/witnesses}. */
   void witnesses(Context ctx) {
     ObjectNode out = json.createObjectNode().put("quorum", witnessing.quorum());

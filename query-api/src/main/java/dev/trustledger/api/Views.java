@@ -130,4 +130,13 @@ public final class Views {
       int tree, String origin, long size, String rootHash, long createdAt, String note) {}
 
   public record Health(String status) {}
+
+  /**
+   * The ledger at a glance: sponsors and agents by their own status, and how many entries it has.
+   */
+  public record Overview(
+      java.util.Map<String, Long> agents,
+      java.util.Map<String, Long> sponsors,
+      long entries,
+      long asOf) {}
 }

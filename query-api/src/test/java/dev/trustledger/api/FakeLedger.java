@@ -156,6 +156,15 @@ final class FakeLedger implements LedgerReader, KeyDirectory, EventSink {
   }
 
   @Override
+  public List<PrincipalState> principals(String after, int limit) {
+    return principals.values().stream()
+        .filter(p -> after == null || p.getId().compareTo(after) > 0)
+        .sorted(java.util.Comparator.comparing(PrincipalState::getId))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public long principalCount() {
     return principals.size();
   }

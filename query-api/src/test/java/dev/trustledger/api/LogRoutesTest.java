@@ -236,6 +236,31 @@ class LogRoutesTest {
   }
 
   @Test
+  void theLatestEntriesComeNewestFirstInPages() {
+    var first = client.get("/v1/log/entries", "/v1/log/entries?limit=5").json();
+    long size = first.get("tree_size").asLong();
+    assertThat(size).isEqualTo(ledger.entries.size());
+    assertThat(first.get("entries")).hasSize(5);
+    assertThat(first.get("entries").get(0).get("ledger_seq").asLong()).isEqualTo(size - 1);
+    assertThat(first.get("entries").get(0).get("entry_hash").asText()).matches("[0-9a-f]{64}");
+    long next = first.get("next_before").asLong();
+    var second = client.get("/v1/log/entries", "/v1/log/entries?limit=5&before=" + next).json();
+    assertThat(second.get("entries").get(0).get("ledger_seq").asLong()).isEqualTo(size - 6);
+    var last = client.get("/v1/log/entries", "/v1/log/entries?limit=100&before=3").json();
+    assertThat(last.get("entries")).hasSize(3);
+    assertThat(last.get("next_before").isNull()).isTrue();
+  }
+
+  @Test
+  void theOverviewCountsSponsorsAndAgentsByStatus() {
+    var o = client.get("/v1/overview", "/v1/overview").json();
+    assertThat(o.get("agents").get("active").asLong()).isEqualTo(3);
+    assertThat(o.get("sponsors").get("active").asLong()).isEqualTo(1);
+    assertThat(o.get("agents").get("revoked").asLong()).isZero();
+    assertThat(o.get("entries").asLong()).isEqualTo(ledger.entries.size());
+  }
+
+  @Test
   void aReceiptVerifiesOfflineAndGivesTheSubAgentsEffectiveTrust() throws Exception {
     var r = client.get("/v1/agents/{id}/receipt", "/v1/agents/" + agentId("child") + "/receipt");
     assertThat(r.status()).isEqualTo(200);

@@ -175,6 +175,15 @@ public final class StepLedger implements LedgerReader {
   }
 
   @Override
+  public List<PrincipalState> principals(String after, int limit) {
+    return state.principals().values().stream()
+        .filter(p -> after == null || p.getId().compareTo(after) > 0)
+        .sorted(java.util.Comparator.comparing(PrincipalState::getId))
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
   public long principalCount() {
     return state.principals().size();
   }

@@ -47,4 +47,10 @@ public interface LedgerReader {
 
   /** Number of principals in the directory. */
   long principalCount();
+
+  /**
+   * Up to {@code limit} sponsors and agents in id order, starting after {@code after} (null: from
+   * the first): a scan of the directory, for overviews.
+   */
+  List<PrincipalState> principals(String after, int limit);
 }

@@ -145,6 +145,19 @@ public final class StoreLedgerReader implements LedgerReader {
   }
 
   @Override
+  public List<PrincipalState> principals(String after, int limit) {
+    ReadOnlyKeyValueStore<String, PrincipalState> principals =
+        stores.keyValue(StoreNames.PRINCIPALS);
+    List<PrincipalState> out = new java.util.ArrayList<>();
+    try (var it = after == null ? principals.all() : principals.range(after + "\u0000", null)) {
+      while (it.hasNext() && out.size() < limit) {
+        out.add(it.next().value);
+      }
+    }
+    return out;
+  }
+
+  @Override
   public long principalCount() {
     ReadOnlyKeyValueStore<String, PrincipalState> principals =
         stores.keyValue(StoreNames.PRINCIPALS);
