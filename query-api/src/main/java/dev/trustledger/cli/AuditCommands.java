@@ -353,7 +353,7 @@ final class AuditCommands {
       ArrayNode list = root.putArray("problems");
       for (Problem p : problems) {
         ObjectNode n = list.addObject();
-        n.put("kind", p.kind().name());
+        n.put("kind", p.kind().name().toLowerCase(java.util.Locale.ROOT));
         n.put("partition", p.partition());
         n.put("offset", p.offset());
         n.put("subject", p.subject());

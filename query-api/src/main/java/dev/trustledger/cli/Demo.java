@@ -19,8 +19,13 @@ import java.util.List;
 final class Demo {
   private Demo() {}
 
-  static void run(LedgerNode node, Ed25519PrivateKey admin, Path keys, PrintWriter out)
-      throws Exception {
+  /**
+   * Publishes the demo once and prints its ids.
+   *
+   * @return the demo's ids by the variable names of the README's walkthrough
+   */
+  static java.util.Map<String, String> run(
+      LedgerNode node, Ed25519PrivateKey admin, Path keys, PrintWriter out) throws Exception {
     Ed25519PrivateKey acme =
         DevCommand.keyPair(keys.resolve("acme-sponsor.key"), KeyKind.SPONSOR, out);
     Ed25519PrivateKey invoices =
@@ -38,6 +43,13 @@ final class Demo {
     String invoicesId = Signer.agent(invoices).id();
     String helperId = Signer.agent(helper).id();
     String courierId = Signer.agent(courier).id();
+    java.util.Map<String, String> ids = new java.util.LinkedHashMap<>();
+    ids.put("AGENT", invoicesId);
+    ids.put("HELPER", helperId);
+    ids.put("COURIER", courierId);
+    ids.put("AUDITOR", Signer.agent(auditor).id());
+    ids.put("ACME_CORP", acmeId);
+    ids.put("GLOBEX", globexId);
     if (alreadyPublished(node, courierId)) {
       list(
           node,
@@ -49,7 +61,7 @@ final class Demo {
           helperId,
           courierId,
           globexId);
-      return;
+      return ids;
     }
 
     List<SignedEvent> events =
@@ -112,6 +124,7 @@ final class Demo {
                 .eventId("demo-revoke")
                 .sign(Signer.sponsor(acme))));
     list(node, keys, out, "Demo published", acmeId, invoicesId, helperId, courierId, globexId);
+    return ids;
   }
 
   /**

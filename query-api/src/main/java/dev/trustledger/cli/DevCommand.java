@@ -172,9 +172,13 @@ final class DevCommand implements Callable<Integer> {
         "  admin     " + Signer.admin(admin).id() + " (key " + keys.resolve("admin.key") + ")");
     out.println("  data      " + dataDir.toAbsolutePath());
     writeCliConfig(node.url(), kafka.bootstrapServers(), out);
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("LEDGER_URL", node.url());
+    env.put("LEDGER_BOOTSTRAP", kafka.bootstrapServers());
     if (demo) {
-      Demo.run(node, admin, keys.resolve("demo"), out);
+      env.putAll(Demo.run(node, admin, keys.resolve("demo"), out));
     }
+    writeEnv(env, out);
     out.println("Ctrl-C stops everything.");
     out.flush();
     if (exitAfterStart) {
@@ -206,6 +210,20 @@ final class DevCommand implements Callable<Integer> {
             + CliConfig.LEDGER_KEY
             + "=keys/ledger.key.pub\n");
     out.println("  CLI       " + file + " (url, bootstrap and ledger key for every command)");
+  }
+
+  /**
+   * Writes {@code env} into the data directory, for a second terminal: {@code source .ledger/env}
+   * sets the node's URL, its broker and the demo's ids, so that the README's commands run as
+   * printed whatever the ports.
+   */
+  private void writeEnv(Map<String, String> env, PrintWriter out) throws IOException {
+    StringBuilder text =
+        new StringBuilder("# Written by 'ledger dev': source it in another shell.\n");
+    env.forEach((k, v) -> text.append("export ").append(k).append('=').append(v).append('\n'));
+    Path file = dataDir.resolve("env");
+    Files.writeString(file, text);
+    out.println("In another terminal: source " + file);
   }
 
   /** Refuses a data directory an earlier version wrote; marks a new one with this format. */
