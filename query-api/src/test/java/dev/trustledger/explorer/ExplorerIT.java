@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * The explorer in a real headless Chromium against a running node (real broker, read token set):
  * the overview, an agent page with its name, trust chart and chain timeline, and a sponsor page
  * with its agents as a tree. Screenshots go to target/explorer/. Needs Debian's chromium and
- * chromium-driver (.ci/run installs them); CI sets EXPLORER_BROWSER_REQUIRED so that a missing
- * browser fails the build instead of skipping the test.
+ * chromium-driver (.ci/run installs them); CI sets TRUSTLEDGER_CI so that a missing browser fails
+ * the build instead of skipping the test.
  */
 class ExplorerIT {
   private static final String TOKEN = "explorer-it-token";
@@ -44,7 +44,7 @@ class ExplorerIT {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean required = System.getenv("EXPLORER_BROWSER_REQUIRED") != null;
+    boolean required = System.getenv("TRUSTLEDGER_CI") != null;
     if (!required) {
       Assumptions.assumeTrue(
           WebDriver.available(),
