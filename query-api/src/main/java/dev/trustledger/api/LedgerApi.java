@@ -178,7 +178,11 @@ final class LedgerApi {
    * every 5 s (the explorer's first page).
    */
   void getOverview(Context ctx) {
-    long now = clock.millis();
+    ctx.json(overview(clock.millis()));
+  }
+
+  /** The counts, scanned by one request at a time when the last scan is older than 5 s. */
+  private synchronized Views.Overview overview(long now) {
     Views.Overview cached = overview;
     if (cached == null || now - cached.asOf() > 5_000) {
       Map<String, Long> agents = new java.util.TreeMap<>();
@@ -203,7 +207,7 @@ final class LedgerApi {
       cached = new Views.Overview(agents, sponsors, next, now);
       overview = cached;
     }
-    ctx.json(cached);
+    return cached;
   }
 
   void getSponsorAgents(Context ctx) {
@@ -303,14 +307,22 @@ final class LedgerApi {
   }
 
   /**
-   * The key the ledger signs with now: the one its log names (after a rotation of its key), when
-   * this node holds it; the genesis key before the genesis.
+   * The key the ledger signs with now: the one it published for itself on ledger.keys (its genesis
+   * key until it rotates it), which this node must hold; the genesis key before the genesis.
    */
   private Ed25519PrivateKey signingKey() {
-    return reader
-        .head()
-        .map(h -> ledgerKeys.find(Buffers.toArray(h.getPublicKey())).orElse(null))
-        .orElse(ledgerKeys.identity());
+    Optional<byte[]> current = keys.key(ledgerId);
+    if (current.isEmpty()) {
+      return ledgerKeys.identity();
+    }
+    return ledgerKeys
+        .find(current.get())
+        .orElseThrow(
+            () ->
+                ApiException.unavailable(
+                    "the ledger's key was rotated to one this node does not hold (add it to "
+                        + "ledger.next.key.files)",
+                    30));
   }
 
   void postEvent(Context ctx) {

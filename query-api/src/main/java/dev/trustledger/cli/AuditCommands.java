@@ -97,8 +97,9 @@ final class AuditCommands {
         names = "--ledger-key",
         description =
             "The ledger's public key (SPKI PEM file, hex, base64url or verifier key): the one"
-                + " thing the audit trusts, its genesis key or a key it rotated to. Default:"
-                + " 'ledger.key' in cli.properties (which 'ledger dev' writes).")
+                + " thing the audit trusts, its genesis key or a key it rotated to (with --follow:"
+                + " its genesis key; the monitor follows its rotations). Default: 'ledger.key' in"
+                + " cli.properties (which 'ledger dev' writes).")
     String ledgerKey;
 
     @Option(

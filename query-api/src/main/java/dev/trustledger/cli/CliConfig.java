@@ -40,12 +40,18 @@ final class CliConfig {
 
   static CliConfig load(Map<String, String> env, Path workingDir, Path home) {
     Path explicit =
-        env.containsKey("LEDGER_CLI_CONFIG") ? Path.of(env.get("LEDGER_CLI_CONFIG")) : null;
+        env.containsKey("LEDGER_CLI_CONFIG")
+            ? Path.of(env.get("LEDGER_CLI_CONFIG")).toAbsolutePath()
+            : null;
+    if (explicit != null && !Files.isRegularFile(explicit)) {
+      throw new CliException(
+          ExitCodes.ENVIRONMENT, "LEDGER_CLI_CONFIG names " + explicit + ", which does not exist");
+    }
     for (Path candidate :
         new Path[] {
           explicit,
-          workingDir.resolve(".ledger").resolve(FILE),
-          home.resolve(".config").resolve("trustledger").resolve(FILE)
+          workingDir.resolve(".ledger").resolve(FILE).toAbsolutePath(),
+          home.resolve(".config").resolve("trustledger").resolve(FILE).toAbsolutePath()
         }) {
       if (candidate != null && Files.isRegularFile(candidate)) {
         Properties p = new Properties();

@@ -48,15 +48,20 @@ final class KafkaDecision implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> all = new ArrayList<>();
-    for (String topic : List.of(topics.entries(), topics.rejections())) {
-      for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
-        all.add(new TopicPartition(topic, p.partition()));
+    try {
+      List<TopicPartition> all = new ArrayList<>();
+      for (String topic : List.of(topics.entries(), topics.rejections())) {
+        for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
+          all.add(new TopicPartition(topic, p.partition()));
+        }
       }
+      consumer.assign(all);
+      consumer.seekToEnd(all);
+      all.forEach(tp -> consumer.position(tp, timeout));
+    } catch (RuntimeException e) {
+      consumer.close(Duration.ZERO);
+      throw e;
     }
-    consumer.assign(all);
-    consumer.seekToEnd(all);
-    all.forEach(tp -> consumer.position(tp, timeout));
   }
 
   /** The decision about {@code event}, if the ledger makes it within {@code timeout}. */

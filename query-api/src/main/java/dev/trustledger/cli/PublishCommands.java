@@ -367,11 +367,13 @@ final class PublishCommands {
 
   @Command(
       name = "rotate-key",
-      description =
-          "A principal moves to a new key and keeps its id, chain and trust: an agent, a sponsor,"
-              + " an admin or the ledger signs with its current key (or, for a leaked key, its"
-              + " sponsor or an admin signs for it); the new key proves possession. From then on"
-              + " the old key signs nothing (KEY_RETIRED).",
+      description = {
+        "Move a principal to a new key; it keeps its id, chain and trust.",
+        "An agent, a sponsor, an admin or the ledger (--as ledger) signs with its current key."
+            + " Without the old key (it leaked), an agent's rotation is forced by its sponsor or"
+            + " an admin, a sponsor's or an admin's by an admin; the ledger's only by itself. The"
+            + " new key proves possession; from then on the old key signs nothing (KEY_RETIRED)."
+      },
       mixinStandardHelpOptions = true)
   static final class RotateKey extends Publishing {
     @ArgGroup(exclusive = false, multiplicity = "1")

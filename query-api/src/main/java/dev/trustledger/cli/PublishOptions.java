@@ -22,20 +22,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How a publishing command sends its event: to a node over HTTP (default) or to Kafka. */
 final class PublishOptions {
-  @Option(
-      names = "--url",
-      paramLabel = "URL",
-      description =
-          "Ledger node to publish through (POST /v1/events): a URL or host:port. Default:"
-              + " $LEDGER_URL, else 'url' in cli.properties (./.ledger/cli.properties, which"
-              + " 'ledger dev' writes), else "
-              + CliConfig.DEFAULT_URL
-              + ".")
-  String url;
+  @Mixin NodeOption node;
 
   @Option(
       names = "--bootstrap",
@@ -167,12 +159,14 @@ final class PublishOptions {
   }
 
   private Result sendToNode(SignedEvent event, PrintWriter out) {
-    String base = CliConfig.current().url(url);
+    String base = node.url();
     HttpLedger node = new HttpLedger(base, Duration.ofSeconds(timeoutSeconds));
     HttpLedger.Answer answer = node.post("/v1/events", AvroJson.toJson(event).toString());
     if (answer.status() != 202) {
       return new Result(
-          answer.status() == 422 ? ExitCodes.NO : ExitCodes.USAGE,
+          answer.status() == 422
+              ? ExitCodes.NO
+              : answer.status() >= 500 ? ExitCodes.UNREACHABLE : ExitCodes.USAGE,
           "refused",
           null,
           null,
@@ -283,11 +277,12 @@ final class PublishOptions {
               + metadata.partition()
               + " at offset "
               + metadata.offset());
-    } catch (CliException e) {
-      throw e;
     } catch (Exception e) {
       if (decision != null) {
         decision.close();
+      }
+      if (e instanceof CliException c) {
+        throw c;
       }
       throw new CliException(
           ExitCodes.UNREACHABLE,

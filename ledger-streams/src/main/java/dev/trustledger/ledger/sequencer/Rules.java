@@ -217,6 +217,12 @@ final class Rules {
           accepted.get().getEntry());
     }
     Object payload = event.getPayload();
+    if (signer.kind() == PrincipalKind.LEDGER && !(payload instanceof KeyRotated)) {
+      // The ledger signs its genesis (decided before these rules) and its own key rotations.
+      return reject(
+          SIGNER_NOT_AUTHORIZED,
+          "the ledger signs only its genesis and the rotations of its own key");
+    }
     // An agent registration names its signer's role: its checks say SPONSOR_ or PARENT_NOT_ACTIVE.
     if (signer.principal() != null && !(payload instanceof AgentRegistered)) {
       Optional<Rejected> inactive = checkActive("signer", signer.principal(), t);

@@ -337,6 +337,11 @@ public final class Sequencer implements LedgerStep {
     if (change != null) {
       byte[] first = change.kind() == PrincipalKind.LEDGER ? genesisKey(before) : change.firstKey();
       rotate(head, change, entry.getLedgerSeq());
+      if (change.kind() == PrincipalKind.LEDGER) {
+        // The new key signs a checkpoint at once: from this step on, nodes refuse notes of the
+        // retired key.
+        appender.checkpointNow();
+      }
       keys.add(
           new Step.KeyUpdate(change.principalId(), change.newKey(), first, entry.getLedgerSeq()));
     }
@@ -344,6 +349,18 @@ public final class Sequencer implements LedgerStep {
       Parameters next = Parameters.of(accept.parameters());
       head.setParameters(accept.parameters()).setParametersSince(entry.getLedgerSeq());
       keys.addAll(adminKeyChanges(params.admins(), next.admins(), entry.getLedgerSeq()));
+      // An admin added again signs with the key the parameters give it, not one it rotated to
+      // while it was an admin before (that key may be why it was removed); its chain goes on.
+      for (AdminKey a : head.getAdminKeys()) {
+        if (next.admins().containsKey(a.getId()) && !params.admins().containsKey(a.getId())) {
+          putAdmin(
+              head,
+              AdminKey.newBuilder(a)
+                  .setPublicKey(ByteBuffer.wrap(next.admins().get(a.getId()).raw()))
+                  .setRetiredKeys(List.of())
+                  .build());
+        }
+      }
     }
     o.putHead(head.build());
     return new Step(appender.entries, Optional.empty(), keys, appender.checkpoints, o.changes());
@@ -583,6 +600,17 @@ public final class Sequencer implements LedgerStep {
           .setId(id)
           .setPublicKey(ByteBuffer.wrap(params.admins().get(id).raw()))
           .build();
+    }
+
+    /** A checkpoint of the tree as it stands, when entries no checkpoint covers are in it. */
+    void checkpointNow() {
+      if (TreeStates.uncheckpointed(tree)) {
+        checkpoints.add(checkpoint(params, tree, t));
+        tree = TreeStates.checkpointed(tree, t);
+        List<TreeState> trees = new ArrayList<>(head.getTrees());
+        trees.set(LEDGER_TREE, tree);
+        head.setTrees(trees);
+      }
     }
 
     LedgerEntry append(String subjectId, Object event, EntryFacts facts) {

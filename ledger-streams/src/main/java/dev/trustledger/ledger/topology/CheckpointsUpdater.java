@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 final class CheckpointsUpdater implements Processor<String, byte[], Void, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointsUpdater.class);
+
+  /** Key of the store's record of the newest ledger key (its ring index) a checkpoint used. */
+  static final String KEY_MARK = "signed-by/";
+
   private final WireFormat<Checkpoint> format;
   private final List<Ed25519PublicKey> ledgerKeys;
   private final LedgerMetrics metrics;
@@ -74,14 +78,36 @@ final class CheckpointsUpdater implements Processor<String, byte[], Void, Void> 
     }
   }
 
+  /**
+   * The note's body, when one of the ledger's keys this node holds signed it and that key is not
+   * older (in the ring's order, the order of the rotations) than the key of a checkpoint already
+   * kept: once the ledger has signed with a new key, its retired keys sign nothing here.
+   */
   private CheckpointBody verify(Checkpoint c) throws NoteException {
     NoteException last = null;
-    for (Ed25519PublicKey key : ledgerKeys) {
+    for (int i = 0; i < ledgerKeys.size(); i++) {
+      CheckpointBody body;
       try {
-        return new NoteKey(c.getOrigin(), key).verify(c.getNote());
+        body = new NoteKey(c.getOrigin(), ledgerKeys.get(i)).verify(c.getNote());
       } catch (NoteException e) {
         last = e;
+        continue;
       }
+      String mark = KEY_MARK + c.getTree();
+      byte[] held = store.get(mark);
+      int newest = held == null ? 0 : java.nio.ByteBuffer.wrap(held).getInt();
+      if (i < newest) {
+        throw new NoteException(
+            "signed with a key the ledger rotated away from (key "
+                + i
+                + " of this node's ring; checkpoints are signed with key "
+                + newest
+                + ")");
+      }
+      if (i > newest) {
+        store.put(mark, java.nio.ByteBuffer.allocate(4).putInt(i).array());
+      }
+      return body;
     }
     throw last;
   }

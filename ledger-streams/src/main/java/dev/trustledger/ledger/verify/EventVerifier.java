@@ -49,6 +49,9 @@ public final class EventVerifier {
   static final int MAX_CAPABILITIES = 64;
   static final int MAX_CAPABILITY = 128;
 
+  /** The latest expiry an agent may have: the end of year 9999 (epoch ms). */
+  static final long MAX_EXPIRES_AT = 253_402_300_799_999L;
+
   private final PublicKeyCache keys;
 
   public EventVerifier(PublicKeyCache keys) {
@@ -183,8 +186,9 @@ public final class EventVerifier {
       return text("reason", k.getReason(), 0, MAX_TEXT);
     }
     if (payload instanceof AgentRenewed r) {
-      if (r.getExpiresAt() <= 0) {
-        return reject(INVALID_FIELD, "expires_at must be a positive epoch millisecond");
+      if (r.getExpiresAt() <= 0 || r.getExpiresAt() > MAX_EXPIRES_AT) {
+        return reject(
+            INVALID_FIELD, "expires_at must be a positive epoch millisecond before the year 10000");
       }
       return text("reason", r.getReason(), 0, MAX_TEXT);
     }
@@ -214,8 +218,9 @@ public final class EventVerifier {
     if (capabilities.isPresent()) {
       return capabilities;
     }
-    if (a.getExpiresAt() != null && a.getExpiresAt() <= 0) {
-      return reject(INVALID_FIELD, "expires_at must be a positive epoch millisecond");
+    if (a.getExpiresAt() != null && (a.getExpiresAt() <= 0 || a.getExpiresAt() > MAX_EXPIRES_AT)) {
+      return reject(
+          INVALID_FIELD, "expires_at must be a positive epoch millisecond before the year 10000");
     }
     return firstOf(
         text("name", a.getName(), 1, MAX_NAME),

@@ -237,6 +237,69 @@ class LifecycleStepTest {
   }
 
   @Test
+  void theLedgerSignsNothingButItsOwnRotations() {
+    MemoryLedger l = base();
+    SignedEvent report =
+        Events.report(agentId("bot"), "by-ledger", 90, Severity.LOW, "q")
+            .eventId("by-ledger")
+            .issuedAt(T)
+            .sign(Signer.ledger(LedgerDriver.LEDGER_KEY));
+    assertThat(l.rejection(l.publish(report, T + 10)).getReason())
+        .isEqualTo(RejectionReason.SIGNER_NOT_AUTHORIZED);
+  }
+
+  @Test
+  void anAdminAddedAgainSignsWithTheKeyTheParametersGiveIt() {
+    Ed25519PrivateKey second = key("second-admin");
+    MemoryLedger l =
+        MemoryLedger.started(
+            p ->
+                p.setAdminPublicKeys(
+                    List.of(
+                        java.nio.ByteBuffer.wrap(LedgerDriver.ADMIN.publicKey().raw()),
+                        java.nio.ByteBuffer.wrap(second.publicKey().raw()))));
+    String adminId = Signer.admin(LedgerDriver.ADMIN).id();
+    l.accept(T, rotate(adminId, Signer.admin(LedgerDriver.ADMIN), key("admin-2"), "rot"));
+    String ledgerId = MemoryLedger.ledgerId();
+    var withoutIt =
+        dev.trustledger.avro.LedgerParameters.newBuilder(l.head().getParameters())
+            .setAdminPublicKeys(List.of(java.nio.ByteBuffer.wrap(second.publicKey().raw())))
+            .build();
+    l.accept(
+        T + 1,
+        Events.changeParameters(ledgerId, withoutIt, "key leaked")
+            .eventId("p1")
+            .issuedAt(T)
+            .sign(Signer.admin(second)));
+    var withItAgain =
+        dev.trustledger.avro.LedgerParameters.newBuilder(withoutIt)
+            .setAdminPublicKeys(
+                List.of(
+                    java.nio.ByteBuffer.wrap(LedgerDriver.ADMIN.publicKey().raw()),
+                    java.nio.ByteBuffer.wrap(second.publicKey().raw())))
+            .build();
+    l.accept(
+        T + 2,
+        Events.changeParameters(ledgerId, withItAgain, "back")
+            .eventId("p2")
+            .issuedAt(T)
+            .sign(Signer.admin(second)));
+    SignedEvent byParamsKey =
+        Events.registerSponsor(key("s1").publicKey(), "S1", "ops@s1.example")
+            .eventId("s1")
+            .issuedAt(T)
+            .sign(Signer.admin(LedgerDriver.ADMIN), key("s1"));
+    assertThat(l.publish(byParamsKey, T + 3).accepted()).isTrue();
+    SignedEvent byOldRotatedKey =
+        Events.registerSponsor(key("s2").publicKey(), "S2", "ops@s2.example")
+            .eventId("s2")
+            .issuedAt(T)
+            .sign(Signer.rotated(PrincipalKind.ADMIN, adminId, key("admin-2")), key("s2"));
+    assertThat(l.rejection(l.publish(byOldRotatedKey, T + 4)).getReason())
+        .isEqualTo(RejectionReason.BAD_SIGNATURE);
+  }
+
+  @Test
   void theLedgerRotatesItsOwnKeyAndKeepsItsId() {
     MemoryLedger l = base();
     String ledgerId = MemoryLedger.ledgerId();

@@ -120,4 +120,43 @@ class CheckpointTest {
           .containsExactly(taken);
     }
   }
+
+  @Test
+  void afterTheLedgerRotatesItsKeyTheRetiredKeySignsNoCheckpointANodeKeeps() throws Exception {
+    var next = dev.trustledger.ledger.testkit.Cast.key("ledger-next");
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("checkpoint-rotation");
+    java.nio.file.Path file = dir.resolve("next.key");
+    dev.trustledger.crypto.KeyFiles.writePrivateKey(file, next);
+    try (LedgerDriver ledger =
+        new LedgerDriver(Map.of(LedgerConfig.LEDGER_NEXT_KEY_FILES_CONFIG, file.toString()))) {
+      ledger.publish(registerSponsor("acme", T), T);
+      String ledgerId = dev.trustledger.event.Signer.ledger(LedgerDriver.LEDGER_KEY).id();
+      ledger.publish(
+          dev.trustledger.event.Events.rotateKey(ledgerId, next.publicKey(), "yearly")
+              .eventId("rot")
+              .issuedAt(T)
+              .sign(dev.trustledger.event.Signer.ledger(LedgerDriver.LEDGER_KEY), next),
+          T + 1);
+      // The rotation's own step signs a checkpoint with the new key.
+      Checkpoint rotated = ledger.reader().checkpoints().get(0);
+      assertThat(rotated.getSize()).isEqualTo(ledger.entries().size());
+      new NoteKey("test.ledger", next.publicKey()).verify(rotated.getNote());
+
+      // Someone holding the retired key writes a checkpoint of a larger tree: refused.
+      CheckpointBody body = new CheckpointBody("test.ledger", 99, new byte[32]);
+      Checkpoint forged =
+          Checkpoint.newBuilder(rotated)
+              .setSize(99)
+              .setRootHash(java.nio.ByteBuffer.wrap(new byte[32]))
+              .setNote(noteKey.sign(body, LedgerDriver.LEDGER_KEY))
+              .build();
+      ledger.writeRaw(
+          "ledger.checkpoints",
+          "0",
+          ledger.formats().checkpoints().encode("ledger.checkpoints", forged),
+          T + 2);
+      assertThat(ledger.reader().checkpoints()).containsExactly(rotated);
+      assertThat(ledger.reader().checkpoint(99)).isEmpty();
+    }
+  }
 }
