@@ -68,6 +68,8 @@ MUTANTS=(
   "capabilities-narrow|ledger|$R|      if (!missing.isEmpty()) {|      if (false) {"
   "lifetime-cap|ledger|$R|if (cap != null && expiresAt - t > cap) {|if (false) {"
   "conflict-not-activity|ledger|$R|after = after.keepingActivityOf(before);|after = after;"
+  "retired-checkpoint-key|ledger|$CU|if (i < newest) {|if (false) {"
+  "ledger-signs-only-rotations|ledger|$R|if (signer.kind() == PrincipalKind.LEDGER|if (false && signer.kind() == PrincipalKind.LEDGER"
   "parent-suspension|ledger|$LN|if (parent.get().getStatus() == PrincipalStatus.SUSPENDED) {|if (false) {"
   "sponsor-suspension|ledger|$LN|if (sponsor.isPresent() && sponsor.get().getStatus() == PrincipalStatus.SUSPENDED) {|if (false) {"
   "tree-index-conflict|ledger|$TI|return Arrays.equals(held, leafHash);|return true;"

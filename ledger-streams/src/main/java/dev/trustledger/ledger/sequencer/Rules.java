@@ -217,7 +217,9 @@ final class Rules {
           accepted.get().getEntry());
     }
     Object payload = event.getPayload();
-    if (signer.kind() == PrincipalKind.LEDGER && !(payload instanceof KeyRotated)) {
+    if (signer.kind() == PrincipalKind.LEDGER
+        && !(payload instanceof KeyRotated)
+        && !(payload instanceof LedgerGenesis)) {
       // The ledger signs its genesis (decided before these rules) and its own key rotations.
       return reject(
           SIGNER_NOT_AUTHORIZED,
