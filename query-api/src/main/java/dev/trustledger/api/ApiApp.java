@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.crypto.KeyRing;
 import dev.trustledger.ledger.read.LedgerReader;
+import dev.trustledger.ledger.view.ReadModel;
 import dev.trustledger.serde.WireFormat;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -41,6 +42,18 @@ public final class ApiApp {
   private static final Logger LOG = LoggerFactory.getLogger(ApiApp.class);
   static final String FORWARDED_HEADER = "X-Ledger-Forwarded";
 
+  /** Response header of every read: the ledger_seq the answer reflects. */
+  public static final String SEQ_HEADER = "Ledger-Seq";
+
+  /** Request header (or query parameter {@code min_seq}): the least ledger_seq to reflect. */
+  public static final String MIN_SEQ_HEADER = "Ledger-Min-Seq";
+
+  /**
+   * Response header of the event status: the ledger_seq that decision takes a read model to (the
+   * accepted entry's, or the one before a rejection's).
+   */
+  public static final String DECIDED_SEQ_HEADER = "Ledger-Decided-Seq";
+
   /** What the API needs. */
   public record Deps(
       LedgerReader reader,
@@ -53,7 +66,55 @@ public final class ApiApp {
       PrometheusMeterRegistry metrics,
       ApiOptions options,
       Witnessing witnessing,
-      KeyRing ledgerKeys) {}
+      KeyRing ledgerKeys,
+      ReadModel model,
+      long minSeqWaitMs) {
+
+    /** Without a read model: no stream, and freshness from the reader's head. */
+    public Deps(
+        LedgerReader reader,
+        KeyDirectory keys,
+        EventSink sink,
+        WireFormat<SignedEvent> avroEvents,
+        StoreLocator locator,
+        Clock clock,
+        BooleanSupplier ready,
+        PrometheusMeterRegistry metrics,
+        ApiOptions options,
+        Witnessing witnessing,
+        KeyRing ledgerKeys) {
+      this(
+          reader,
+          keys,
+          sink,
+          avroEvents,
+          locator,
+          clock,
+          ready,
+          metrics,
+          options,
+          witnessing,
+          ledgerKeys,
+          null,
+          0);
+    }
+
+    /** The ledger_seq reads reflect now. */
+    long ledgerSeq() {
+      if (model != null) {
+        return model.ledgerSeq();
+      }
+      return reader.head().map(h -> h.getNextLedgerSeq() - 1).orElse(-1L);
+    }
+
+    /** Waits (bounded) until reads reflect {@code seq}; true when they do. */
+    boolean awaitLedgerSeq(long seq, long timeoutMs) throws InterruptedException {
+      if (model != null) {
+        return model.awaitLedgerSeq(seq, timeoutMs);
+      }
+      return ledgerSeq() >= seq;
+    }
+  }
 
   private ApiApp() {}
 
@@ -76,7 +137,9 @@ public final class ApiApp {
             deps.clock(),
             json,
             log,
-            deps.ledgerKeys());
+            deps.ledgerKeys(),
+            deps);
+    StreamApi stream = new StreamApi(deps.model(), json, deps.clock());
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");
@@ -125,7 +188,8 @@ public final class ApiApp {
                         .register(deps.metrics())
                         .record(Duration.ofNanos((long) (ms * 1_000_000))));
           }
-          routes(config.routes, api, log, deps, json, forwarder, openApi, explorer, bodies);
+          routes(config.routes, api, log, stream, deps, json, forwarder, openApi, explorer, bodies);
+          config.events.serverStopping(stream::close);
         });
   }
 
@@ -160,6 +224,7 @@ public final class ApiApp {
       io.javalin.config.RoutesConfig r,
       LedgerApi api,
       TransparencyApi log,
+      StreamApi stream,
       Deps deps,
       ObjectMapper json,
       HttpClient forwarder,
@@ -169,7 +234,8 @@ public final class ApiApp {
     r.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
     r.before(ctx -> refuseLargeBodies(ctx, deps.options()));
     r.before("/v1/*", ctx -> authorize(ctx, deps.options()));
-    r.before("/v1/*", ctx -> route(ctx, deps.locator(), forwarder, bodies));
+    r.before("/v1/*", ctx -> route(ctx, deps, forwarder, bodies));
+    r.before("/v1/*", ctx -> fresh(ctx, deps));
     r.before("/checkpoint", ctx -> authorize(ctx, deps.options()));
     r.before("/tile/*", ctx -> authorize(ctx, deps.options()));
 
@@ -188,6 +254,7 @@ public final class ApiApp {
     r.get("/v1/log/witnesses", log::witnesses);
     r.get("/v1/log/entries", log::latestEntries);
     r.get("/v1/overview", api::getOverview);
+    r.get("/v1/stream", stream::stream);
     r.get("/checkpoint", log::checkpoint);
     r.get("/tile/<path>", log::tile);
 
@@ -368,28 +435,27 @@ public final class ApiApp {
   }
 
   /**
-   * Serves here, forwards to the node that holds the stores, or answers 503. The log's tree and
-   * checkpoints are in every node's global stores: those routes are always served here.
+   * Reads are answered here, from the read model and the global stores every node has. Only the
+   * event status needs the sequencer's stores: it is served here, forwarded to the node that holds
+   * them, or answered 503.
    */
-  private static void route(
-      Context ctx, StoreLocator locator, HttpClient forwarder, BodyGate bodies) throws Exception {
-    if (ctx.path().equals("/v1/events") && ctx.method() == HandlerType.POST) {
+  private static void route(Context ctx, Deps deps, HttpClient forwarder, BodyGate bodies)
+      throws Exception {
+    if (ctx.method() != HandlerType.GET || !isEventStatus(ctx.path())) {
       return;
     }
-    if (ctx.path().startsWith("/v1/log/") || ctx.path().equals("/v1/checkpoints")) {
-      return;
-    }
-    StoreLocator.Location location = locator.locate();
+    StoreLocator.Location location = deps.locator().locate();
     switch (location.kind()) {
       case LOCAL:
         return;
       case UNAVAILABLE:
-        throw ApiException.unavailable("the ledger's stores are being reassigned", 2);
+        throw ApiException.unavailable(
+            "the sequencer's stores, which hold the decisions, are being reassigned", 2);
       case REMOTE:
         if (ctx.header(FORWARDED_HEADER) != null) {
           throw ApiException.unavailable("the ledger's stores moved while forwarding", 1);
         }
-        bodies.guard(c -> forward(c, location.baseUrl(), forwarder)).handle(ctx);
+        bodies.guard(c -> forward(c, location.baseUrl(), forwarder, deps)).handle(ctx);
         ctx.skipRemainingHandlers();
         return;
       default:
@@ -397,7 +463,57 @@ public final class ApiApp {
     }
   }
 
-  private static void forward(Context ctx, String baseUrl, HttpClient client) {
+  /** {@code /v1/events/{subject}/{event_id}}. */
+  private static boolean isEventStatus(String path) {
+    return path.startsWith("/v1/events/") && path.indexOf('/', "/v1/events/".length()) > 0;
+  }
+
+  /**
+   * Read your writes: a read with {@code min_seq} (query) or {@code Ledger-Min-Seq} waits until
+   * this node's read model reflects that ledger_seq, at most {@code http.min.seq.wait.ms}, then
+   * answers 503 with Retry-After. Every read says which ledger_seq it reflects ({@code
+   * Ledger-Seq}).
+   */
+  private static void fresh(Context ctx, Deps deps) throws InterruptedException {
+    if (ctx.method() == HandlerType.POST && ctx.path().equals("/v1/events")) {
+      return;
+    }
+    String given = ctx.queryParam("min_seq");
+    if (given == null) {
+      given = ctx.header(MIN_SEQ_HEADER);
+    }
+    if (given != null) {
+      long min;
+      try {
+        min = Long.parseLong(given.trim());
+      } catch (NumberFormatException e) {
+        min = -2;
+      }
+      if (min < -1) {
+        throw ApiException.badRequest(
+            "invalid-parameter", "min_seq must be a ledger_seq (an integer from -1), not " + given);
+      }
+      if (!deps.awaitLedgerSeq(min, deps.minSeqWaitMs())) {
+        long now = deps.ledgerSeq();
+        throw new ApiException(
+            503,
+            "not-yet",
+            "Not there yet",
+            "this node reflects ledger_seq "
+                + now
+                + ", not yet "
+                + min
+                + " (waited "
+                + deps.minSeqWaitMs()
+                + " ms)",
+            Map.of("retry_after", 1, "ledger_seq", now, "min_seq", min));
+      }
+    }
+    ctx.header(SEQ_HEADER, Long.toString(deps.ledgerSeq()));
+  }
+
+  private static void forward(Context ctx, String baseUrl, HttpClient client, Deps deps)
+      throws InterruptedException {
     String query = ctx.queryString();
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
@@ -420,6 +536,13 @@ public final class ApiApp {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiException.unavailable("interrupted while forwarding", 1);
+    }
+    java.util.Optional<String> decided = response.headers().firstValue(DECIDED_SEQ_HEADER);
+    if (decided.isPresent()) {
+      // The caller reads next from this node: answer once its read model shows the decision.
+      long seq = Long.parseLong(decided.get());
+      deps.awaitLedgerSeq(seq, deps.minSeqWaitMs());
+      ctx.header(DECIDED_SEQ_HEADER, decided.get());
     }
     ctx.status(response.statusCode());
     response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);

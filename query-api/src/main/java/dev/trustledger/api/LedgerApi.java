@@ -90,6 +90,7 @@ final class LedgerApi {
   private final String ledgerId;
   private final EventVerifier verifier = new EventVerifier(new PublicKeyCache(10_000));
   private final PublicKeyCache agentKeys = new PublicKeyCache(100_000);
+  private final ApiApp.Deps deps;
 
   LedgerApi(
       LedgerReader reader,
@@ -99,7 +100,9 @@ final class LedgerApi {
       Clock clock,
       ObjectMapper json,
       TransparencyApi log,
-      KeyRing ledgerKeys) {
+      KeyRing ledgerKeys,
+      ApiApp.Deps deps) {
+    this.deps = deps;
     this.log = log;
     this.ledgerKeys = ledgerKeys;
     this.ledgerId = PrincipalIds.of(PrincipalKind.LEDGER, ledgerKeys.identity().publicKey().raw());
@@ -431,6 +434,18 @@ final class LedgerApi {
       return;
     }
     Views.Decided d = decided(subject, eventId, chosen);
+    // A publisher reads next: answer once this node's reads show the decision (bounded).
+    long decidedSeq =
+        chosen.getStatus() == DecisionStatus.ACCEPTED && chosen.getEntry() != null
+            ? chosen.getEntry().getLedgerSeq()
+            : chosen.getLedgerSeq() - 1;
+    try {
+      deps.awaitLedgerSeq(decidedSeq, deps.minSeqWaitMs());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ctx.header(ApiApp.DECIDED_SEQ_HEADER, Long.toString(decidedSeq));
+    ctx.header(ApiApp.SEQ_HEADER, Long.toString(deps.ledgerSeq()));
     ctx.json(
         new Views.EventStatus(
             subject,

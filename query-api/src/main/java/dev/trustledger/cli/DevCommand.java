@@ -151,7 +151,7 @@ final class DevCommand implements Callable<Integer> {
             "ledger-dev-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      if (!node.awaitReady(Duration.ofSeconds(120))) {
+      if (!awaitReady(node, out)) {
         out.println("the node did not become ready within 120 s; see the log");
       }
     } catch (IllegalStateException e) {
@@ -188,6 +188,24 @@ final class DevCommand implements Callable<Integer> {
     }
     stop.await();
     return ExitCodes.OK;
+  }
+
+  /** Waits until the node answers reads, saying what it waits for whenever that changes. */
+  private static boolean awaitReady(LedgerNode node, PrintWriter out) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String said = null;
+    while (System.nanoTime() < deadline) {
+      if (node.awaitReady(Duration.ofMillis(500))) {
+        return true;
+      }
+      String waiting = node.waitingFor().orElse(null);
+      if (waiting != null && !waiting.equals(said)) {
+        out.println("waiting: " + waiting);
+        out.flush();
+        said = waiting;
+      }
+    }
+    return false;
   }
 
   /**

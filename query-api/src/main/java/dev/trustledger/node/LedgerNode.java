@@ -86,9 +86,22 @@ public final class LedgerNode implements AutoCloseable {
             config.getString(LedgerConfig.BOOTSTRAP_SERVERS_CONFIG),
             formats.events(),
             config.kafkaClientSettings());
-    StoreLocator locator = () -> locate(streams, self);
-    Gauge.builder("ledger.principals", runtime, r -> principals(r, locator))
-        .description("Principals in the directory (on the node that holds it)")
+    String forwardUrl = config.getString(LedgerConfig.NODE_FORWARD_URL_CONFIG);
+    StoreLocator locator =
+        runtime.role() == LedgerConfig.Role.FULL
+            ? () -> locate(streams, self)
+            : () ->
+                forwardUrl.isEmpty()
+                    ? StoreLocator.Location.unavailable()
+                    : StoreLocator.Location.remote(forwardUrl.replaceAll("/+$", ""));
+    Gauge.builder("ledger.principals", runtime, r -> r.views().model().principalCount())
+        .description("Principals in this node's read model")
+        .register(metrics);
+    Gauge.builder("ledger.views.seq", runtime, r -> r.views().model().ledgerSeq())
+        .description("The ledger_seq this node's read model reflects")
+        .register(metrics);
+    Gauge.builder("ledger.views.refused", runtime, r -> r.views().refused())
+        .description("Records of ledger.views refused because their MAC does not verify")
         .register(metrics);
     ApiOptions options =
         new ApiOptions(
@@ -110,18 +123,18 @@ public final class LedgerNode implements AutoCloseable {
     ApiApp.Deps deps =
         new ApiApp.Deps(
             runtime.reader(),
-            keys(config.adminKeys(), streams, runtime, locator),
+            keys(config.adminKeys(), streams, runtime),
             publisher::publish,
             formats.events(),
             locator,
             Clock.systemUTC(),
-            () ->
-                streams.state() == KafkaStreams.State.RUNNING
-                    && locator.locate().kind() != StoreLocator.Location.Kind.UNAVAILABLE,
+            runtime::readsReady,
             metrics,
             options,
             witnesses,
-            config.keyRing(ledgerKey));
+            config.keyRing(ledgerKey),
+            runtime.views().model(),
+            config.getLong(LedgerConfig.HTTP_MIN_SEQ_WAIT_MS_CONFIG));
     Javalin http;
     try {
       http = ApiApp.create(deps).start(host, port);
@@ -136,27 +149,14 @@ public final class LedgerNode implements AutoCloseable {
     return new LedgerNode(runtime, publisher, http, self, witnesses);
   }
 
-  private static double principals(LedgerRuntime runtime, StoreLocator locator) {
-    try {
-      return locator.locate().kind() == StoreLocator.Location.Kind.LOCAL
-          ? runtime.reader().principalCount()
-          : Double.NaN;
-    } catch (RuntimeException e) {
-      return Double.NaN;
-    }
-  }
-
   /**
    * Signer keys for the API's first check of a posted event: the global key store (admins and
-   * registered principals, as the ledger published them), then the directory itself when this node
-   * holds it (the global store follows it by a few ms), then the configured admins (before the
-   * genesis is written). The sequencer checks again with the keys of its own state.
+   * registered principals, as the ledger published them), then the read model, then the configured
+   * admins (before the genesis is written). The sequencer checks again with the keys of its own
+   * state.
    */
   private static KeyDirectory keys(
-      Map<String, Ed25519PublicKey> admins,
-      KafkaStreams streams,
-      LedgerRuntime runtime,
-      StoreLocator locator) {
+      Map<String, Ed25519PublicKey> admins, KafkaStreams streams, LedgerRuntime runtime) {
     return id -> {
       ReadOnlyKeyValueStore<String, byte[]> store =
           streams.store(
@@ -166,15 +166,13 @@ public final class LedgerNode implements AutoCloseable {
       if (key != null) {
         return Optional.of(key);
       }
-      if (locator.locate().kind() == StoreLocator.Location.Kind.LOCAL) {
-        Optional<byte[]> local =
-            runtime
-                .reader()
-                .principal(id)
-                .map(p -> dev.trustledger.encoding.Buffers.toArray(p.getPublicKey()));
-        if (local.isPresent()) {
-          return local;
-        }
+      Optional<byte[]> viewed =
+          runtime
+              .reader()
+              .principal(id)
+              .map(p -> dev.trustledger.encoding.Buffers.toArray(p.getPublicKey()));
+      if (viewed.isPresent()) {
+        return viewed;
       }
       return Optional.ofNullable(admins.get(id)).map(Ed25519PublicKey::raw);
     };
@@ -218,8 +216,18 @@ public final class LedgerNode implements AutoCloseable {
     return runtime.fatalError();
   }
 
+  /** What the node waits for before it answers reads, or empty when it does. */
+  public Optional<String> waitingFor() {
+    return runtime.waitingFor();
+  }
+
+  /** The node's runtime: its Streams, read model and stores. */
+  public LedgerRuntime runtime() {
+    return runtime;
+  }
+
   /**
-   * Waits until the stores can be queried (locally or through another node).
+   * Waits until the node answers reads (its read model caught up, its global stores restored).
    *
    * @throws IllegalStateException when the ledger stops for good while starting
    */
@@ -230,8 +238,7 @@ public final class LedgerNode implements AutoCloseable {
       if (fatal.isPresent()) {
         throw new IllegalStateException(fatal.get());
       }
-      if (runtime.streams().state() == KafkaStreams.State.RUNNING
-          && locate(runtime.streams(), self).kind() != StoreLocator.Location.Kind.UNAVAILABLE) {
+      if (runtime.readsReady()) {
         return true;
       }
       Thread.sleep(100);

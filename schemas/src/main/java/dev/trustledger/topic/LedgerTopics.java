@@ -10,9 +10,16 @@ import java.util.List;
  * @param rejections one rejection per refused input
  * @param checkpoints signed checkpoints of the entries partitions (keyed by partition)
  * @param keys public keys of registered principals (compacted, keyed by id), read by verifiers
+ * @param views each principal's current state and the ledger's head (compacted, one partition),
+ *     read by every node's read model
  */
 public record LedgerTopics(
-    String events, String entries, String rejections, String checkpoints, String keys) {
+    String events,
+    String entries,
+    String rejections,
+    String checkpoints,
+    String keys,
+    String views) {
 
   public static final LedgerTopics DEFAULT =
       new LedgerTopics(
@@ -20,9 +27,10 @@ public record LedgerTopics(
           "ledger.entries",
           "ledger.rejections",
           "ledger.checkpoints",
-          "ledger.keys");
+          "ledger.keys",
+          "ledger.views");
 
   public List<String> all() {
-    return List.of(events, entries, rejections, checkpoints, keys);
+    return List.of(events, entries, rejections, checkpoints, keys, views);
   }
 }

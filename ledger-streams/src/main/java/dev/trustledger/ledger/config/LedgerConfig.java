@@ -89,6 +89,20 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String WITNESS_KEYS_CONFIG = "witness.keys";
   public static final String WITNESS_URLS_CONFIG = "witness.urls";
   public static final String WITNESS_QUORUM_CONFIG = "witness.quorum";
+  public static final String NODE_ROLE_CONFIG = "node.role";
+  public static final String NODE_ID_CONFIG = "node.id";
+  public static final String NODE_FORWARD_URL_CONFIG = "node.forward.url";
+  public static final String SESSION_TIMEOUT_MS_CONFIG = "group.session.timeout.ms";
+  public static final String HTTP_MIN_SEQ_WAIT_MS_CONFIG = "http.min.seq.wait.ms";
+  public static final String VIEWS_RECENT_CHANGES_CONFIG = "views.recent.changes";
+
+  /** What a node runs. */
+  public enum Role {
+    /** The topology (verify, sequencer, global stores), the read model and the API. */
+    FULL,
+    /** The read model, the global stores and the API: no task of the ledger's group. */
+    READER
+  }
 
   /** What the sequencer does when deciding an input throws (a bug, not a bad input). */
   public enum ExceptionPolicy {
@@ -263,10 +277,12 @@ public final class LedgerConfig extends AbstractConfig {
           .define(
               STANDBY_REPLICAS_CONFIG,
               Type.INT,
-              0,
+              1,
               Range.atLeast(0),
               Importance.MEDIUM,
-              "Standby replicas of each state store on other nodes.")
+              "Standby replicas of each state store on other full nodes: a standby follows the"
+                  + " sequencer's changelogs, so a failover resumes decisions without restoring"
+                  + " them.")
           .define(
               EVENTS_PARTITIONS_CONFIG,
               Type.INT,
@@ -393,7 +409,57 @@ public final class LedgerConfig extends AbstractConfig {
               "When deciding an input throws (a bug, not a bad input): 'fail' stops the"
                   + " sequencer task, which Kafka Streams retries from the last commit, so nothing"
                   + " is lost; 'reject' rejects the input as INTERNAL_ERROR and goes on, and the"
-                  + " auditor reports each such input.");
+                  + " auditor reports each such input.")
+          .define(
+              NODE_ROLE_CONFIG,
+              Type.STRING,
+              "full",
+              ConfigDef.CaseInsensitiveValidString.in("full", "reader"),
+              Importance.MEDIUM,
+              "'full' runs the ledger's topology (verify and sequencer tasks) and answers reads;"
+                  + " 'reader' answers reads from the replicated read model and the log's global"
+                  + " stores and takes no task, so it never stalls decisions by joining or"
+                  + " leaving.")
+          .define(
+              NODE_ID_CONFIG,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Stable name of this node in the ledger's consumer group (static membership): a"
+                  + " node restarted under the same name takes its tasks back without a"
+                  + " rebalance. Empty: the advertised HTTP host and port.")
+          .define(
+              NODE_FORWARD_URL_CONFIG,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Reader nodes: base URL of a full node (or a load balancer in front of them) to"
+                  + " which the reads that need the sequencer's stores (event status) are"
+                  + " forwarded. Empty: those reads answer 503 on a reader.")
+          .define(
+              SESSION_TIMEOUT_MS_CONFIG,
+              Type.INT,
+              10_000,
+              Range.between(6_000, 300_000),
+              Importance.MEDIUM,
+              "How long the group waits for a node that stopped without leaving (killed, cut off)"
+                  + " before its tasks move to another node.")
+          .define(
+              HTTP_MIN_SEQ_WAIT_MS_CONFIG,
+              Type.LONG,
+              5_000L,
+              Range.between(0L, 60_000L),
+              Importance.LOW,
+              "Longest a read with min_seq waits for the node's read model to reach that"
+                  + " ledger_seq before answering 503 with Retry-After.")
+          .define(
+              VIEWS_RECENT_CHANGES_CONFIG,
+              Type.INT,
+              100_000,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Changes kept in memory for stream subscribers that resume (Last-Event-ID);"
+                  + " one resuming from further back gets each principal's latest state.");
 
   private final Map<String, Ed25519PublicKey> adminKeys;
 
@@ -564,6 +630,10 @@ public final class LedgerConfig extends AbstractConfig {
         getDouble(PRIOR_CONFIG),
         getDouble(PRIOR_WEIGHT_CONFIG),
         getDouble(TREE_EVIDENCE_CAP_CONFIG));
+  }
+
+  public Role role() {
+    return Role.valueOf(getString(NODE_ROLE_CONFIG).toUpperCase(java.util.Locale.ROOT));
   }
 
   public ExceptionPolicy exceptionPolicy() {

@@ -8,6 +8,10 @@ import dev.trustledger.ledger.sequencer.LedgerStep;
 import dev.trustledger.ledger.topology.LedgerConfigurationException;
 import dev.trustledger.ledger.topology.LedgerMetrics;
 import dev.trustledger.ledger.topology.LedgerTopology;
+import dev.trustledger.ledger.view.ReadModel;
+import dev.trustledger.ledger.view.ViewFollower;
+import dev.trustledger.ledger.view.ViewLedgerReader;
+import dev.trustledger.ledger.view.ViewRecords;
 import dev.trustledger.topic.LedgerFormats;
 import dev.trustledger.topic.LedgerTopics;
 import java.time.Duration;
@@ -19,9 +23,11 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -39,17 +45,24 @@ public final class LedgerRuntime implements AutoCloseable {
   static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
 
   private final KafkaStreams streams;
+  private final LedgerReader stores;
   private final LedgerReader reader;
+  private final ViewFollower views;
+  private final LedgerConfig.Role role;
   private final Deque<Long> failures = new ArrayDeque<>();
   private volatile String fatal;
+  private volatile boolean started;
 
-  private LedgerRuntime(KafkaStreams streams, LedgerFormats formats) {
+  private LedgerRuntime(
+      KafkaStreams streams, LedgerFormats formats, ViewFollower views, LedgerConfig.Role role) {
     this.streams = streams;
+    this.views = views;
+    this.role = role;
     streams.setUncaughtExceptionHandler(this::onFailure);
     // The query wrappers resolve the underlying stores on every call, so they stay valid across
     // rebalances: look each up once instead of once per read.
     Map<String, Object> handles = new ConcurrentHashMap<>();
-    this.reader =
+    this.stores =
         new StoreLedgerReader(
             new StoreLedgerReader.Stores() {
               @Override
@@ -77,6 +90,7 @@ public final class LedgerRuntime implements AutoCloseable {
               }
             },
             formats.checkpoints());
+    this.reader = new ViewLedgerReader(views.model(), stores);
   }
 
   /**
@@ -167,24 +181,100 @@ public final class LedgerRuntime implements AutoCloseable {
         LedgerFormats.of(config.getString(LedgerConfig.SCHEMA_REGISTRY_URL_CONFIG));
     Properties props = LedgerTopology.streamsProperties(config);
     props.putAll(extraStreamsProps);
+    LedgerConfig.Role role = config.role();
+    if (role == LedgerConfig.Role.FULL) {
+      String nodeId = config.getString(LedgerConfig.NODE_ID_CONFIG);
+      Object server = props.get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+      if (nodeId.isEmpty() && server != null) {
+        nodeId = server.toString();
+      }
+      if (!nodeId.isEmpty()) {
+        props.put(
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+            "node-" + nodeId.replaceAll("[^A-Za-z0-9._-]", "_"));
+      }
+    }
+    ViewFollower views =
+        new ViewFollower(
+            config.kafkaClientSettings(),
+            topics.views(),
+            ViewRecords.serde(ledgerKey).deserializer(),
+            new ReadModel(config.getInt(LedgerConfig.VIEWS_RECENT_CHANGES_CONFIG)));
     KafkaStreams streams =
         new KafkaStreams(
-            LedgerTopology.build(topics, config, formats, ledgerKey, metrics, step), props);
-    LedgerRuntime runtime = new LedgerRuntime(streams, formats);
+            role == LedgerConfig.Role.FULL
+                ? LedgerTopology.build(topics, config, formats, ledgerKey, metrics, step)
+                : LedgerTopology.globals(topics, config, formats, ledgerKey, metrics),
+            props);
+    LedgerRuntime runtime = new LedgerRuntime(streams, formats, views, role);
+    views.start();
+    // Returns once the global stores are restored (Kafka Streams waits for its global thread).
     streams.start();
+    runtime.started = true;
     return runtime;
+  }
+
+  /**
+   * True when this node answers reads: the read model has caught up with the views and the global
+   * stores are restored. The sequencer may still be restoring or moving.
+   */
+  public boolean readsReady() {
+    KafkaStreams.State state = streams.state();
+    return started
+        && views.caughtUp()
+        && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
+  }
+
+  /** What this node waits for before it answers reads, or empty when it does. */
+  public Optional<String> waitingFor() {
+    if (!views.caughtUp()) {
+      return Optional.of("reading the views (ledger_seq " + views.model().ledgerSeq() + " so far)");
+    }
+    if (!started) {
+      return Optional.of("restoring the global stores (the log's chains, tree and checkpoints)");
+    }
+    KafkaStreams.State state = streams.state();
+    if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+      return Optional.of("Kafka Streams is " + state);
+    }
+    return Optional.empty();
+  }
+
+  public LedgerConfig.Role role() {
+    return role;
+  }
+
+  public ViewFollower views() {
+    return views;
   }
 
   public KafkaStreams streams() {
     return streams;
   }
 
+  /**
+   * Reads: the directory and head from the read model, the log from the global stores, decisions
+   * from the sequencer's stores (only where it runs).
+   */
   public LedgerReader reader() {
     return reader;
   }
 
+  /** Reads from this node's own stores alone (the sequencer's, where it runs here). */
+  public LedgerReader stores() {
+    return stores;
+  }
+
+  /**
+   * Stops the node. A full node leaves the group at once, so its tasks move without waiting for the
+   * session timeout.
+   */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    views.close();
+    streams.close(
+        new KafkaStreams.CloseOptions()
+            .leaveGroup(role == LedgerConfig.Role.FULL)
+            .timeout(Duration.ofSeconds(30)));
   }
 }

@@ -41,19 +41,20 @@ public final class TopicSetup {
             TopicConfig.RETENTION_MS_CONFIG, "-1",
             TopicConfig.RETENTION_BYTES_CONFIG, "-1",
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    Map<String, String> compacted =
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+            minIsr);
     return List.of(
         new NewTopic(topics.events(), events, rf).configs(withRetention(logAppend, "604800000")),
         new NewTopic(topics.entries(), entries, rf).configs(forever),
         new NewTopic(topics.rejections(), events, rf)
             .configs(withRetention(logAppend, "2592000000")),
         new NewTopic(topics.checkpoints(), 1, rf).configs(forever),
-        new NewTopic(topics.keys(), 1, rf)
-            .configs(
-                Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
-                    minIsr)));
+        new NewTopic(topics.keys(), 1, rf).configs(compacted),
+        new NewTopic(topics.views(), 1, rf).configs(compacted));
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.trustledger.ledger.avro.SequencerInput;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.sequencer.LedgerStep;
 import dev.trustledger.ledger.sequencer.Sequencer;
+import dev.trustledger.ledger.store.AuthenticatedSerde;
 import dev.trustledger.ledger.store.InternalSerdes;
 import dev.trustledger.ledger.store.StoreNames;
 import dev.trustledger.ledger.verify.EventVerifier;
@@ -20,6 +21,7 @@ import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -82,33 +84,7 @@ public final class LedgerTopology {
     long retentionMs = 2 * (config.replayWindowMs() + config.futureSkewMs());
 
     StreamsBuilder builder = new StreamsBuilder();
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.SIGNER_KEYS),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingDisabled(),
-        topics.keys(),
-        Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        () -> new KeysUpdater(formats.keys(), ledgerKey.publicKey(), metrics));
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.ENTRIES),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingDisabled(),
-        topics.entries(),
-        Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        () -> new EntriesIndexer(formats.entries(), metrics));
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CHECKPOINTS),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingDisabled(),
-        topics.checkpoints(),
-        Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        () -> new CheckpointsUpdater(formats.checkpoints(), ledgerKeys.publicKeys(), metrics));
+    addGlobalStores(builder, topics, formats, ledgerKey.publicKey(), ledgerKeys, metrics);
 
     // The head and the principals change on every event: caching writes each key's latest value
     // to the changelog once per commit, not once per event.
@@ -159,6 +135,58 @@ public final class LedgerTopology {
   }
 
   /**
+   * The topology of a reader node: the global stores alone (the log's chains and tree, the
+   * checkpoints, the signer keys), which Kafka Streams runs without joining the ledger's group.
+   */
+  public static Topology globals(
+      LedgerTopics topics,
+      LedgerConfig config,
+      LedgerFormats formats,
+      Ed25519PrivateKey ledgerKey,
+      LedgerMetrics metrics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    addGlobalStores(
+        builder, topics, formats, ledgerKey.publicKey(), config.keyRing(ledgerKey), metrics);
+    return builder.build();
+  }
+
+  private static void addGlobalStores(
+      StreamsBuilder builder,
+      LedgerTopics topics,
+      LedgerFormats formats,
+      dev.trustledger.crypto.Ed25519PublicKey ledgerPublicKey,
+      KeyRing ledgerKeys,
+      LedgerMetrics metrics) {
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.SIGNER_KEYS),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.keys(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        () -> new KeysUpdater(formats.keys(), ledgerPublicKey, metrics));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.ENTRIES),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.entries(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        () -> new EntriesIndexer(formats.entries(), metrics));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CHECKPOINTS),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.checkpoints(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        () -> new CheckpointsUpdater(formats.checkpoints(), ledgerKeys.publicKeys(), metrics));
+  }
+
+  /**
    * Kafka Streams settings of a ledger node: the configured client settings ({@code kafka.*}), then
    * exactly-once v2 and the configured resources.
    */
@@ -184,6 +212,15 @@ public final class LedgerTopology {
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
         config.getLong(LedgerConfig.COMMIT_INTERVAL_MS_CONFIG));
     props.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+    // Static membership: a node restarted under its name rejoins without a rebalance; one that
+    // stops for good leaves the group on close (LedgerRuntime), and one that dies is replaced
+    // after the session timeout.
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        config.getInt(LedgerConfig.SESSION_TIMEOUT_MS_CONFIG));
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        Math.max(1000, config.getInt(LedgerConfig.SESSION_TIMEOUT_MS_CONFIG) / 4));
     return props;
   }
 

@@ -13,6 +13,7 @@ import dev.trustledger.ledger.avro.Decision;
 import dev.trustledger.ledger.avro.LedgerHead;
 import dev.trustledger.ledger.avro.PrincipalState;
 import dev.trustledger.ledger.avro.SequencerInput;
+import dev.trustledger.ledger.avro.View;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.sequencer.Input;
 import dev.trustledger.ledger.sequencer.LedgerStep;
@@ -21,6 +22,7 @@ import dev.trustledger.ledger.sequencer.Sequencer;
 import dev.trustledger.ledger.sequencer.Step;
 import dev.trustledger.ledger.store.StoreLedgerState;
 import dev.trustledger.ledger.store.StoreNames;
+import dev.trustledger.ledger.view.ViewRecords;
 import dev.trustledger.topic.KeyRecords;
 import dev.trustledger.topic.LedgerFormats;
 import dev.trustledger.topic.LedgerTopics;
@@ -28,6 +30,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -59,6 +63,7 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
   private final Ed25519PrivateKey ledgerKey;
   private final LedgerMetrics metrics;
   private final long dedupeRetentionMs;
+  private final Serializer<View> views;
 
   private ProcessorContext<String, Output> context;
   private StoreLedgerState state;
@@ -83,6 +88,7 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
     this.ledgerKey = ledgerKeys.identity();
     this.metrics = metrics;
     this.dedupeRetentionMs = dedupeRetentionMs;
+    this.views = ViewRecords.serde(ledgerKey).serializer();
   }
 
   @Override
@@ -249,6 +255,9 @@ final class SequencerProcessor implements Processor<String, SequencerInput, Stri
             });
     if (result.accepted()) {
       metrics.accepted();
+    }
+    for (KeyValue<String, View> v : ViewRecords.of(result.changes(), !result.entries().isEmpty())) {
+      forward(v.key, new Output(topics.views(), -1, views.serialize(topics.views(), v.value)), t);
     }
     for (Step.KeyUpdate k : result.keys()) {
       forward(

@@ -332,7 +332,8 @@ class AuditIT {
             name + ".entries",
             name + ".rejections",
             name + ".checkpoints",
-            name + ".keys");
+            name + ".keys",
+            name + ".views");
     String bootstrap = cluster.bootstrapServers();
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

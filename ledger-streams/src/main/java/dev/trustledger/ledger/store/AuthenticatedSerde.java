@@ -1,4 +1,4 @@
-package dev.trustledger.ledger.topology;
+package dev.trustledger.ledger.store;
 
 import dev.trustledger.crypto.Domain;
 import dev.trustledger.crypto.Ed25519PrivateKey;
@@ -17,13 +17,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * keyed by a key derived from the ledger's private key, which every node holds. A value whose MAC
  * does not verify deserializes to null: whoever wrote it is not a node of this ledger.
  */
-final class AuthenticatedSerde {
+public final class AuthenticatedSerde {
   static final int MAC_LENGTH = 32;
 
   private AuthenticatedSerde() {}
 
   /** {@code inner}'s values, authenticated with the key derived from {@code ledgerKey}. */
-  static <T> Serde<T> of(Serde<T> inner, Ed25519PrivateKey ledgerKey) {
+  public static <T> Serde<T> of(Serde<T> inner, Ed25519PrivateKey ledgerKey) {
     byte[] key = hmac(ledgerKey.seed(), Domain.SEQUENCER_MAC.bytes());
     Serializer<T> serializer =
         (topic, value) -> {

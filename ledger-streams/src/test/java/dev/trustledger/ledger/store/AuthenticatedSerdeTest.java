@@ -1,4 +1,4 @@
-package dev.trustledger.ledger.topology;
+package dev.trustledger.ledger.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
