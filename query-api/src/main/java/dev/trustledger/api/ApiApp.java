@@ -68,7 +68,8 @@ public final class ApiApp {
       Witnessing witnessing,
       KeyRing ledgerKeys,
       ReadModel model,
-      long minSeqWaitMs) {
+      long minSeqWaitMs,
+      java.util.function.Supplier<Views.NodeInfo> node) {
 
     /** Without a read model: no stream, and freshness from the reader's head. */
     public Deps(
@@ -96,7 +97,8 @@ public final class ApiApp {
           witnessing,
           ledgerKeys,
           null,
-          0);
+          0,
+          () -> new Views.NodeInfo("full", null, null));
     }
 
     /** The ledger_seq reads reflect now. */
@@ -262,10 +264,17 @@ public final class ApiApp {
     r.get(
         "/readyz",
         ctx -> {
+          Views.NodeInfo node = deps.node().get();
           if (!deps.ready().getAsBoolean()) {
-            throw ApiException.unavailable("the ledger's stores are not running yet", 2);
+            throw ApiException.unavailable(
+                node.waitingFor() == null
+                    ? "the ledger's stores are not running yet"
+                    : "waiting: " + node.waitingFor(),
+                2);
           }
-          ctx.json(new Views.Health("ready"));
+          ctx.json(
+              new Views.Ready(
+                  "ready", node.role(), deps.ledgerSeq(), node.sequencer(), node.waitingFor()));
         });
     r.get(
         "/metrics",

@@ -132,6 +132,17 @@ public final class Views {
   public record Health(String status) {}
 
   /**
+   * A node's readiness: its role, the ledger_seq its reads reflect, the node that holds the
+   * sequencer (null while it moves or restores), and what it waits for when not ready.
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record Ready(
+      String status, String role, long ledgerSeq, String sequencer, String waitingFor) {}
+
+  /** What a node says of itself. */
+  public record NodeInfo(String role, String sequencer, String waitingFor) {}
+
+  /**
    * The ledger at a glance: sponsors and agents by their own status, and how many entries it has.
    */
   public record Overview(

@@ -30,13 +30,24 @@ final class NodeCommand implements Callable<Integer> {
       description = "Print every configuration key with its default and documentation.")
   boolean helpConfig;
 
+  @Option(
+      names = "--role",
+      description =
+          "full: run the ledger's topology and answer reads; reader: answer reads only, from the"
+              + " replicated read model (overrides node.role).")
+  String role;
+
   @Override
   public Integer call() throws Exception {
     if (helpConfig) {
       spec.commandLine().getOut().println(LedgerConfig.documentation());
       return ExitCodes.OK;
     }
-    LedgerConfig cfg = ConfigLoader.load(config, System.getenv(), Map.of());
+    LedgerConfig cfg =
+        ConfigLoader.load(
+            config,
+            System.getenv(),
+            role == null ? Map.of() : Map.of(LedgerConfig.NODE_ROLE_CONFIG, role));
     String keyFile = cfg.getString(LedgerConfig.LEDGER_KEY_FILE_CONFIG);
     if (keyFile.isEmpty()) {
       throw new CliException(ExitCodes.USAGE, LedgerConfig.LEDGER_KEY_FILE_CONFIG + " is required");
@@ -46,15 +57,36 @@ final class NodeCommand implements Callable<Integer> {
             .key();
     Brokers.requireReachable(cfg.kafkaClientSettings(), 15);
     CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // SIGTERM: stop, and keep the JVM up until the node has left the group and closed.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  try {
+                    closed.await(40, java.util.concurrent.TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     try (LedgerNode node = LedgerNode.start(cfg, ledgerKey)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      spec.commandLine().getOut().println("ledger node on " + node.url());
+      spec.commandLine()
+          .getOut()
+          .println(
+              "ledger node on "
+                  + node.url()
+                  + " ("
+                  + cfg.role().name().toLowerCase(java.util.Locale.ROOT)
+                  + ")");
       spec.commandLine().getOut().flush();
       while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
         if (node.fatalError().isPresent()) {
           throw new CliException(ExitCodes.ENVIRONMENT, node.fatalError().get());
         }
       }
+    } finally {
+      closed.countDown();
     }
     return ExitCodes.OK;
   }

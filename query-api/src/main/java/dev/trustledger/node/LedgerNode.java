@@ -134,7 +134,12 @@ public final class LedgerNode implements AutoCloseable {
             witnesses,
             config.keyRing(ledgerKey),
             runtime.views().model(),
-            config.getLong(LedgerConfig.HTTP_MIN_SEQ_WAIT_MS_CONFIG));
+            config.getLong(LedgerConfig.HTTP_MIN_SEQ_WAIT_MS_CONFIG),
+            () ->
+                new dev.trustledger.api.Views.NodeInfo(
+                    runtime.role().name().toLowerCase(java.util.Locale.ROOT),
+                    sequencerUrl(locator.locate(), self),
+                    runtime.waitingFor().orElse(null)));
     Javalin http;
     try {
       http = ApiApp.create(deps).start(host, port);
@@ -158,11 +163,17 @@ public final class LedgerNode implements AutoCloseable {
   private static KeyDirectory keys(
       Map<String, Ed25519PublicKey> admins, KafkaStreams streams, LedgerRuntime runtime) {
     return id -> {
-      ReadOnlyKeyValueStore<String, byte[]> store =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                  StoreNames.SIGNER_KEYS, QueryableStoreTypes.<String, byte[]>keyValueStore()));
-      byte[] key = SignerKeyValues.key(store.get(id));
+      byte[] key;
+      try {
+        ReadOnlyKeyValueStore<String, byte[]> store =
+            streams.store(
+                StoreQueryParameters.fromNameAndType(
+                    StoreNames.SIGNER_KEYS, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        key = SignerKeyValues.key(store.get(id));
+      } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+        // Still restoring at start: the read model knows every registered principal's key.
+        key = null;
+      }
       if (key != null) {
         return Optional.of(key);
       }
@@ -175,6 +186,14 @@ public final class LedgerNode implements AutoCloseable {
         return viewed;
       }
       return Optional.ofNullable(admins.get(id)).map(Ed25519PublicKey::raw);
+    };
+  }
+
+  private static String sequencerUrl(StoreLocator.Location location, HostInfo self) {
+    return switch (location.kind()) {
+      case LOCAL -> "http://" + self.host() + ":" + self.port();
+      case REMOTE -> location.baseUrl();
+      case UNAVAILABLE -> null;
     };
   }
 
@@ -227,7 +246,8 @@ public final class LedgerNode implements AutoCloseable {
   }
 
   /**
-   * Waits until the node answers reads (its read model caught up, its global stores restored).
+   * Waits until the node answers every read: its read model caught up and its global stores
+   * restored ({@code /readyz} says ready as soon as the read model has caught up).
    *
    * @throws IllegalStateException when the ledger stops for good while starting
    */
@@ -238,7 +258,7 @@ public final class LedgerNode implements AutoCloseable {
       if (fatal.isPresent()) {
         throw new IllegalStateException(fatal.get());
       }
-      if (runtime.readsReady()) {
+      if (runtime.readsReady() && runtime.logReady()) {
         return true;
       }
       Thread.sleep(100);

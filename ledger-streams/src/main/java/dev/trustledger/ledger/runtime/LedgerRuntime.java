@@ -52,6 +52,7 @@ public final class LedgerRuntime implements AutoCloseable {
   private final Deque<Long> failures = new ArrayDeque<>();
   private volatile String fatal;
   private volatile boolean started;
+  private volatile Thread starter;
 
   private LedgerRuntime(
       KafkaStreams streams, LedgerFormats formats, ViewFollower views, LedgerConfig.Role role) {
@@ -208,20 +209,39 @@ public final class LedgerRuntime implements AutoCloseable {
             props);
     LedgerRuntime runtime = new LedgerRuntime(streams, formats, views, role);
     views.start();
-    // Returns once the global stores are restored (Kafka Streams waits for its global thread).
-    streams.start();
-    runtime.started = true;
+    // KafkaStreams.start() returns once the global stores are restored: the read model answers
+    // meanwhile, so start it on a thread of its own.
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                streams.start();
+                runtime.started = true;
+              } catch (RuntimeException e) {
+                runtime.fatal = "Kafka Streams did not start: " + e;
+                LOG.error("stopping: {}", runtime.fatal, e);
+              }
+            },
+            "ledger-streams-start");
+    starter.setDaemon(true);
+    starter.start();
+    runtime.starter = starter;
     return runtime;
   }
 
   /**
-   * True when this node answers reads: the read model has caught up with the views and the global
-   * stores are restored. The sequencer may still be restoring or moving.
+   * True when this node answers reads of the directory (agents, verify, sponsors): its read model
+   * has caught up with the views. The log's global stores may still be restoring (reads of chains,
+   * proofs and checkpoints answer 503 meanwhile), the sequencer may still be restoring or moving.
    */
   public boolean readsReady() {
+    return views.caughtUp() && fatal == null;
+  }
+
+  /** True once Kafka Streams runs: the global stores are restored. */
+  public boolean logReady() {
     KafkaStreams.State state = streams.state();
     return started
-        && views.caughtUp()
         && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
   }
 
@@ -272,6 +292,14 @@ public final class LedgerRuntime implements AutoCloseable {
   @Override
   public void close() {
     views.close();
+    Thread t = starter;
+    if (t != null) {
+      try {
+        t.join(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     streams.close(
         new KafkaStreams.CloseOptions()
             .leaveGroup(role == LedgerConfig.Role.FULL)

@@ -216,10 +216,10 @@ public final class LedgerTopology {
     // stops for good leaves the group on close (LedgerRuntime), and one that dies is replaced
     // after the session timeout.
     props.put(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         config.getInt(LedgerConfig.SESSION_TIMEOUT_MS_CONFIG));
     props.put(
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
         Math.max(1000, config.getInt(LedgerConfig.SESSION_TIMEOUT_MS_CONFIG) / 4));
     return props;
   }
