@@ -69,7 +69,9 @@ public final class ApiApp {
       KeyRing ledgerKeys,
       ReadModel model,
       long minSeqWaitMs,
-      java.util.function.Supplier<Views.NodeInfo> node) {
+      java.util.function.Supplier<Views.NodeInfo> node,
+      dev.trustledger.ssf.Transmitter ssf,
+      String ssfIssuer) {
 
     /** Without a read model: no stream, and freshness from the reader's head. */
     public Deps(
@@ -98,7 +100,9 @@ public final class ApiApp {
           ledgerKeys,
           null,
           0,
-          () -> new Views.NodeInfo("full", null, null));
+          () -> new Views.NodeInfo("full", null, null),
+          null,
+          "");
     }
 
     /** The ledger_seq reads reflect now. */
@@ -142,6 +146,19 @@ public final class ApiApp {
             deps.ledgerKeys(),
             deps);
     StreamApi stream = new StreamApi(deps.model(), json, deps.clock());
+    SsfApi ssf =
+        new SsfApi(
+            deps.ssf(),
+            () ->
+                deps.reader()
+                    .head()
+                    .map(
+                        h ->
+                            dev.trustledger.crypto.Ed25519PublicKey.of(
+                                dev.trustledger.encoding.Buffers.toArray(h.getPublicKey())))
+                    .orElse(deps.ledgerKeys().identity().publicKey()),
+            deps.ssfIssuer(),
+            json);
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");
@@ -190,8 +207,25 @@ public final class ApiApp {
                         .register(deps.metrics())
                         .record(Duration.ofNanos((long) (ms * 1_000_000))));
           }
-          routes(config.routes, api, log, stream, deps, json, forwarder, openApi, explorer, bodies);
-          config.events.serverStopping(stream::close);
+          routes(
+              config.routes,
+              api,
+              log,
+              stream,
+              ssf,
+              deps,
+              json,
+              forwarder,
+              openApi,
+              explorer,
+              bodies);
+          config.events.serverStopping(
+              () -> {
+                stream.close();
+                if (deps.ssf() != null) {
+                  deps.ssf().close();
+                }
+              });
         });
   }
 
@@ -227,6 +261,7 @@ public final class ApiApp {
       LedgerApi api,
       TransparencyApi log,
       StreamApi stream,
+      SsfApi ssf,
       Deps deps,
       ObjectMapper json,
       HttpClient forwarder,
@@ -257,6 +292,9 @@ public final class ApiApp {
     r.get("/v1/log/entries", log::latestEntries);
     r.get("/v1/overview", api::getOverview);
     r.get("/v1/stream", stream::stream);
+    r.post("/v1/ssf/poll", bodies.guard(ssf::poll));
+    r.get("/v1/ssf/jwks", ssf::jwks);
+    r.get("/.well-known/ssf-configuration", ssf::configuration);
     r.get("/checkpoint", log::checkpoint);
     r.get("/tile/<path>", log::tile);
 

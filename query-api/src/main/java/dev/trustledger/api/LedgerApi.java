@@ -564,7 +564,7 @@ final class LedgerApi {
         Map.of());
   }
 
-  private JsonNode jsonBody(Context ctx) {
+  static JsonNode jsonBody(Context ctx) {
     JsonNode node;
     try {
       node = STRICT.readTree(ctx.bodyAsBytes());

@@ -44,10 +44,18 @@ final class StreamApi implements AutoCloseable {
   /** Most events queued for one client; a client that falls further behind is disconnected. */
   static final int MAX_QUEUED = 50_000;
 
-  /** A comment is sent this often, so idle connections stay open through proxies and Jetty. */
+  /**
+   * A comment is sent this often by default ({@code heartbeat_ms} chooses between the bounds), so
+   * idle connections stay open through proxies and Jetty and clients can tell a quiet stream from a
+   * dead one.
+   */
   static final long HEARTBEAT_MS = 5_000;
 
+  static final long MIN_HEARTBEAT_MS = 250;
+  static final long MAX_HEARTBEAT_MS = 30_000;
+
   private static final Object HEARTBEAT = new Object();
+  private static final Object CAUGHT_UP = new Object();
 
   private final ReadModel model;
   private final ObjectMapper json;
@@ -73,9 +81,12 @@ final class StreamApi implements AutoCloseable {
     this.json = json;
     this.clock = clock;
     heartbeats.scheduleAtFixedRate(
-        () -> subscribers.forEach(s -> s.offer(HEARTBEAT)),
-        HEARTBEAT_MS,
-        HEARTBEAT_MS,
+        () -> {
+          long now = System.nanoTime();
+          subscribers.forEach(s -> s.heartbeatIfDue(now));
+        },
+        MIN_HEARTBEAT_MS,
+        MIN_HEARTBEAT_MS / 2,
         TimeUnit.MILLISECONDS);
   }
 
@@ -115,6 +126,25 @@ final class StreamApi implements AutoCloseable {
     }
     Predicate<ReadModel.Change> filter = filter(ctx);
     Position from = position(ctx);
+    long heartbeatMs = HEARTBEAT_MS;
+    String given = ctx.queryParam("heartbeat_ms");
+    if (given != null) {
+      try {
+        heartbeatMs = Long.parseLong(given);
+      } catch (NumberFormatException e) {
+        heartbeatMs = -1;
+      }
+      if (heartbeatMs < MIN_HEARTBEAT_MS || heartbeatMs > MAX_HEARTBEAT_MS) {
+        throw ApiException.badRequest(
+            "invalid-parameter",
+            "heartbeat_ms must be "
+                + MIN_HEARTBEAT_MS
+                + ".."
+                + MAX_HEARTBEAT_MS
+                + ", not "
+                + given);
+      }
+    }
     ctx.res().setStatus(200);
     ctx.res().setCharacterEncoding("UTF-8");
     ctx.res().setContentType("text/event-stream");
@@ -127,7 +157,7 @@ final class StreamApi implements AutoCloseable {
     }
     SseClient client = new SseClient(ctx);
     client.keepAlive();
-    Subscriber subscriber = new Subscriber(client, filter);
+    Subscriber subscriber = new Subscriber(client, filter, heartbeatMs);
     ReadModel.Subscription subscription;
     if (from == null) {
       subscription = model.subscribe(model.offset(), Integer.MAX_VALUE, subscriber::offer);
@@ -276,6 +306,8 @@ final class StreamApi implements AutoCloseable {
   private final class Subscriber {
     private final SseClient client;
     private final Predicate<ReadModel.Change> filter;
+    private final long heartbeatNanos;
+    private volatile long lastSent = System.nanoTime();
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -284,9 +316,17 @@ final class StreamApi implements AutoCloseable {
     private boolean started;
     volatile ReadModel.Subscription subscription;
 
-    Subscriber(SseClient client, Predicate<ReadModel.Change> filter) {
+    Subscriber(SseClient client, Predicate<ReadModel.Change> filter, long heartbeatMs) {
       this.client = client;
       this.filter = filter;
+      this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMs);
+    }
+
+    void heartbeatIfDue(long now) {
+      if (now - lastSent >= heartbeatNanos && queued.get() == 0) {
+        lastSent = now;
+        offer(HEARTBEAT);
+      }
     }
 
     /** Sends the backlog, then the live changes that came meanwhile, then the rest as they come. */
@@ -298,6 +338,8 @@ final class StreamApi implements AutoCloseable {
           }
         }
         queue.addAll(early);
+        // Says "the backlog is done": a client knows it has the state as of now.
+        queue.add(CAUGHT_UP);
         queued.set(queue.size());
         early.clear();
         started = true;
@@ -342,8 +384,11 @@ final class StreamApi implements AutoCloseable {
         Object item;
         while (!stopped.get() && (item = queue.poll()) != null) {
           queued.decrementAndGet();
+          lastSent = System.nanoTime();
           if (item == HEARTBEAT) {
             client.sendComment("heartbeat");
+          } else if (item == CAUGHT_UP) {
+            client.sendComment("caught-up");
           } else {
             ReadModel.Change c = (ReadModel.Change) item;
             if (filter.test(c)) {

@@ -170,11 +170,35 @@ final class Demo {
     out.println("Try: curl " + node.url() + "/v1/agents/" + invoicesId);
   }
 
+  /**
+   * Publishes a batch and waits until the ledger has decided each of its events and this node's
+   * reads show them: a later batch may be signed by the keys this one registers.
+   */
   private static void publish(LedgerNode node, List<SignedEvent> events) throws Exception {
     for (SignedEvent e : events) {
       node.publish(e);
     }
-    // Let the ledger learn the new keys before events that they sign.
-    Thread.sleep(1500);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    for (SignedEvent e : events) {
+      while (true) {
+        List<dev.trustledger.ledger.avro.Decision> decided = List.of();
+        try {
+          decided = node.runtime().stores().decisions(e.getSubjectId(), e.getEventId());
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException notYet) {
+          // the sequencer is still starting
+        }
+        if (!decided.isEmpty()) {
+          dev.trustledger.ledger.avro.Decision d = decided.get(0);
+          long seq = d.getEntry() != null ? d.getEntry().getLedgerSeq() : d.getLedgerSeq() - 1;
+          node.runtime().views().model().awaitLedgerSeq(seq, 10_000);
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the ledger did not decide " + e.getEventId() + " within 60 s; see the log");
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 }

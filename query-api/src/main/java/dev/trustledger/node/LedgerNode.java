@@ -120,6 +120,37 @@ public final class LedgerNode implements AutoCloseable {
                 config.witnessQuorum(),
                 metrics)
             .start(Duration.ofMillis(250));
+    dev.trustledger.crypto.KeyRing ring = config.keyRing(ledgerKey);
+    String ledgerId =
+        dev.trustledger.id.PrincipalIds.of(
+            dev.trustledger.avro.PrincipalKind.LEDGER, ledgerKey.publicKey().raw());
+    String issuer = config.getString(LedgerConfig.SSF_ISSUER_CONFIG);
+    if (issuer.isEmpty()) {
+      issuer = "urn:trustledger:" + ledgerId;
+    }
+    java.nio.file.Path ssfDir =
+        java.nio.file.Path.of(config.getString(LedgerConfig.STATE_DIR_CONFIG), "ssf");
+    java.nio.file.Files.createDirectories(ssfDir);
+    dev.trustledger.ssf.Transmitter ssf =
+        new dev.trustledger.ssf.Transmitter(
+            runtime.views().model(),
+            issuer,
+            config.getString(LedgerConfig.SSF_AUDIENCE_CONFIG),
+            ledgerId,
+            () ->
+                runtime
+                    .views()
+                    .model()
+                    .head()
+                    .flatMap(
+                        h -> ring.find(dev.trustledger.encoding.Buffers.toArray(h.getPublicKey())))
+                    .orElse(ring.identity()),
+            Clock.systemUTC(),
+            config.getList(LedgerConfig.SSF_PUSH_URLS_CONFIG).stream()
+                .map(java.net.URI::create)
+                .toList(),
+            config.getPassword(LedgerConfig.SSF_PUSH_TOKEN_CONFIG).value(),
+            ssfDir);
     ApiApp.Deps deps =
         new ApiApp.Deps(
             runtime.reader(),
@@ -132,14 +163,16 @@ public final class LedgerNode implements AutoCloseable {
             metrics,
             options,
             witnesses,
-            config.keyRing(ledgerKey),
+            ring,
             runtime.views().model(),
             config.getLong(LedgerConfig.HTTP_MIN_SEQ_WAIT_MS_CONFIG),
             () ->
                 new dev.trustledger.api.Views.NodeInfo(
                     runtime.role().name().toLowerCase(java.util.Locale.ROOT),
                     sequencerUrl(locator.locate(), self),
-                    runtime.waitingFor().orElse(null)));
+                    runtime.waitingFor().orElse(null)),
+            ssf,
+            issuer);
     Javalin http;
     try {
       http = ApiApp.create(deps).start(host, port);
@@ -184,6 +217,19 @@ public final class LedgerNode implements AutoCloseable {
               .map(p -> dev.trustledger.encoding.Buffers.toArray(p.getPublicKey()));
       if (viewed.isPresent()) {
         return viewed;
+      }
+      try {
+        // Where the sequencer runs, its own store is ahead of both by a commit.
+        Optional<byte[]> local =
+            runtime
+                .stores()
+                .principal(id)
+                .map(p -> dev.trustledger.encoding.Buffers.toArray(p.getPublicKey()));
+        if (local.isPresent()) {
+          return local;
+        }
+      } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+        // not here, or not yet
       }
       return Optional.ofNullable(admins.get(id)).map(Ed25519PublicKey::raw);
     };
@@ -246,8 +292,9 @@ public final class LedgerNode implements AutoCloseable {
   }
 
   /**
-   * Waits until the node answers every read: its read model caught up and its global stores
-   * restored ({@code /readyz} says ready as soon as the read model has caught up).
+   * Waits until the node answers every read and a full node's decisions can be asked for: its read
+   * model caught up, its global stores restored, the sequencer task placed ({@code /readyz} says
+   * ready as soon as the read model has caught up).
    *
    * @throws IllegalStateException when the ledger stops for good while starting
    */
@@ -258,7 +305,12 @@ public final class LedgerNode implements AutoCloseable {
       if (fatal.isPresent()) {
         throw new IllegalStateException(fatal.get());
       }
-      if (runtime.readsReady() && runtime.logReady()) {
+      boolean decisions =
+          runtime.role() == LedgerConfig.Role.READER
+              || runtime.streams().state() == KafkaStreams.State.RUNNING
+                  && locate(runtime.streams(), self).kind()
+                      != StoreLocator.Location.Kind.UNAVAILABLE;
+      if (runtime.readsReady() && runtime.logReady() && decisions) {
         return true;
       }
       Thread.sleep(100);

@@ -458,7 +458,7 @@ class LedgerCommandIT {
             sig,
             "--min-trust",
             "0");
-    assertThat(trusted.exit()).as(trusted.out()).isZero();
+    assertThat(trusted.exit()).as(trusted.out() + trusted.err() + signature.err()).isZero();
     Run wrongMessage =
         ledger(
             "verify", "--url", url, "--agent", agentId, "--message", "other", "--signature", sig);

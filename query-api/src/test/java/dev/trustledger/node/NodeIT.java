@@ -118,7 +118,8 @@ class NodeIT {
         Events.registerSponsor(ACME.publicKey(), "Acme", "ops@acme.example")
             .issuedAt(now)
             .sign(Signer.admin(ADMIN), ACME);
-    assertThat(postEvent(sponsor).status()).isEqualTo(202);
+    Reply posted = postEvent(sponsor);
+    assertThat(posted.status()).as(posted.text()).isEqualTo(202);
     assertThat(awaitDecision(sponsor)).isEqualTo("accepted");
 
     SignedEvent bot =

@@ -95,6 +95,10 @@ public final class LedgerConfig extends AbstractConfig {
   public static final String SESSION_TIMEOUT_MS_CONFIG = "group.session.timeout.ms";
   public static final String HTTP_MIN_SEQ_WAIT_MS_CONFIG = "http.min.seq.wait.ms";
   public static final String VIEWS_RECENT_CHANGES_CONFIG = "views.recent.changes";
+  public static final String SSF_ISSUER_CONFIG = "ssf.issuer";
+  public static final String SSF_AUDIENCE_CONFIG = "ssf.audience";
+  public static final String SSF_PUSH_URLS_CONFIG = "ssf.push.urls";
+  public static final String SSF_PUSH_TOKEN_CONFIG = "ssf.push.token";
 
   /** What a node runs. */
   public enum Role {
@@ -459,7 +463,32 @@ public final class LedgerConfig extends AbstractConfig {
               Range.atLeast(1),
               Importance.LOW,
               "Changes kept in memory for stream subscribers that resume (Last-Event-ID);"
-                  + " one resuming from further back gets each principal's latest state.");
+                  + " one resuming from further back gets each principal's latest state.")
+          .define(
+              SSF_ISSUER_CONFIG,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "The iss claim of Shared Signals tokens. Empty: urn:trustledger:<ledger id>.")
+          .define(
+              SSF_AUDIENCE_CONFIG,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "The aud claim of Shared Signals tokens (empty: none).")
+          .define(
+              SSF_PUSH_URLS_CONFIG,
+              Type.LIST,
+              "",
+              Importance.MEDIUM,
+              "Receivers to push Shared Signals tokens to (RFC 8935), comma-separated: every"
+                  + " suspension, reinstatement and revocation, retried until delivered.")
+          .define(
+              SSF_PUSH_TOKEN_CONFIG,
+              Type.PASSWORD,
+              "",
+              Importance.LOW,
+              "Bearer token sent to the push receivers (empty: none).");
 
   private final Map<String, Ed25519PublicKey> adminKeys;
 
