@@ -13,7 +13,9 @@ R=ledger-streams/src/main/java/dev/trustledger/ledger/sequencer/Rules.java
 D=ledger-streams/src/main/java/dev/trustledger/ledger/sequencer/DecisionKeys.java
 K=schemas/src/main/java/dev/trustledger/topic/KeyRecords.java
 U=ledger-streams/src/main/java/dev/trustledger/ledger/topology/KeysUpdater.java
-M=ledger-streams/src/main/java/dev/trustledger/ledger/topology/AuthenticatedSerde.java
+M=ledger-streams/src/main/java/dev/trustledger/ledger/store/AuthenticatedSerde.java
+TC=trust-client/src/main/java/dev/trustledger/client/TrustClient.java
+SE=query-api/src/main/java/dev/trustledger/ssf/SecurityEvents.java
 B=schemas/src/main/java/dev/trustledger/trust/ReportBounds.java
 F=schemas/src/main/java/dev/trustledger/crypto/KeyFiles.java
 A=query-api/src/main/java/dev/trustledger/api/ApiApp.java
@@ -32,7 +34,8 @@ LN=ledger-streams/src/main/java/dev/trustledger/ledger/lineage/Lineage.java
 
 # Which tests run: "ledger" = the schemas and ledger-streams unit tests; "api" = the query API's.
 LEDGER_TESTS=(-pl schemas,ledger-streams test)
-API_TESTS=(-pl query-api -am test "-Dtest=dev.trustledger.api.**,dev.trustledger.witness.**" -Dsurefire.failIfNoSpecifiedTests=false)
+API_TESTS=(-pl query-api -am test "-Dtest=dev.trustledger.api.**,dev.trustledger.witness.**,dev.trustledger.ssf.**" -Dsurefire.failIfNoSpecifiedTests=false)
+CLIENT_TESTS=(-pl trust-client test)
 
 # name | tests | file | the check as written | the check removed
 MUTANTS=(
@@ -80,6 +83,9 @@ MUTANTS=(
   "receipt-ledger-rotation|ledger|$RV|if (!EventSignatures.signatureValid(event, SigningBytes.of(event), key)) {|if (false) {"
   "receipt-quorum|api|$RV|if (cosigners.size() < quorum) {|if (false) {"
   "outcome-signature|api|$O|return ledgerKey.verify(signingBytes(outcome), signature);|return true;"
+  "client-staleness|client|$TC|System.nanoTime() - heard > maxStaleness.toNanos();|false;"
+  "client-signature|client|$TC|if (!verify(agent.publicKey(), message, signature)) {|if (false) {"
+  "client-revoked|client|$TC|      return new Answer(Reason.REVOKED, 0, seq);|      ;"
 )
 
 status=0
@@ -96,7 +102,11 @@ if old not in text:
 open(path, "w").write(text.replace(old, new, 1))
 PY
   log=$(mktemp)
-  if [ "$tests" = api ]; then args=("${API_TESTS[@]}"); else args=("${LEDGER_TESTS[@]}"); fi
+  case "$tests" in
+    api) args=("${API_TESTS[@]}") ;;
+    client) args=("${CLIENT_TESTS[@]}") ;;
+    *) args=("${LEDGER_TESTS[@]}") ;;
+  esac
   ./mvnw -q -B -ntp "${args[@]}" -Dspotless.apply.skip=true -Dspotless.check.skip=true >"$log" 2>&1
   result=$?
   mv "$file.orig" "$file"

@@ -52,7 +52,7 @@ final class StreamApi implements AutoCloseable {
   static final long HEARTBEAT_MS = 5_000;
 
   static final long MIN_HEARTBEAT_MS = 250;
-  static final long MAX_HEARTBEAT_MS = 30_000;
+  static final long MAX_HEARTBEAT_MS = 8_000;
 
   private static final Object HEARTBEAT = new Object();
   private static final Object CAUGHT_UP = new Object();

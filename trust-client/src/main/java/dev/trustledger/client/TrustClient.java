@@ -303,7 +303,7 @@ public final class TrustClient implements AutoCloseable {
   private void stream() throws IOException, InterruptedException {
     String query =
         "/v1/stream?heartbeat_ms="
-            + Math.max(250, maxStaleness.toMillis() / 4)
+            + Math.min(8000, Math.max(250, maxStaleness.toMillis() / 4))
             + (lastEventId == null ? "&from=beginning" : "");
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(query)).header("Accept", "text/event-stream");
