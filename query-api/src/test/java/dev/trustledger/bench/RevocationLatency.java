@@ -80,6 +80,9 @@ public final class RevocationLatency {
                     .issuedAt(now)
                     .sign(Signer.admin(LedgerDriver.ADMIN), sponsor))
             .get();
+        while (second.runtime().reader().principal(sponsorId).isEmpty()) {
+          Thread.sleep(50);
+        }
         for (int i = 0; i < n; i++) {
           keys[i] = key(random);
           SignedEvent e =

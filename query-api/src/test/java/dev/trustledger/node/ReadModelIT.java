@@ -298,6 +298,12 @@ class ReadModelIT {
     for (SignedEvent e : agents.subList(3, 6)) {
       node.publish(e);
     }
+    // Inputs on different partitions are decided in any order: register first, then suspend.
+    for (SignedEvent e : agents.subList(3, 6)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(node, "/v1/agents/" + e.getSubjectId()).statusCode() == 200);
+    }
     node.publish(
         Events.revoke(agents.get(0).getSubjectId(), "stream test")
             .issuedAt(System.currentTimeMillis())

@@ -110,6 +110,14 @@ class SharedSignalsIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  private static boolean readable(String path) throws Exception {
+    return HTTP.send(
+                HttpRequest.newBuilder(URI.create(node.url() + path)).build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode()
+        == 200;
+  }
+
   /** The claims of a SET whose EdDSA signature verifies under the ledger key; fails otherwise. */
   private static JsonNode verified(String token) throws Exception {
     String[] parts = token.split("\\.");
@@ -141,8 +149,13 @@ class SharedSignalsIT {
             .draft()
             .issuedAt(now)
             .sign(Signer.sponsor(ACME), BOT);
+    // Inputs on different partitions are decided in any order: each waits for the one it needs.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> readable("/v1/sponsors/" + Signer.sponsor(ACME).id()));
     node.publish(bot);
     String agent = bot.getSubjectId();
+    await().atMost(Duration.ofSeconds(30)).until(() -> readable("/v1/agents/" + agent));
     node.publish(Events.revoke(agent, "compromised").issuedAt(now).sign(Signer.sponsor(ACME)));
 
     await().atMost(Duration.ofSeconds(60)).until(() -> !received.isEmpty());

@@ -68,6 +68,10 @@ class TrustClientIT {
             .draft()
             .issuedAt(now)
             .sign(Signer.sponsor(ACME), BOT);
+    // Inputs on different partitions are decided in any order: the sponsor first.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> node.runtime().reader().principal(Signer.sponsor(ACME).id()).isPresent());
     node.publish(bot);
     String agent = bot.getSubjectId();
     byte[] signature = Messages.sign(BOT, MESSAGE);
