@@ -146,19 +146,7 @@ public final class ApiApp {
             deps.ledgerKeys(),
             deps);
     StreamApi stream = new StreamApi(deps.model(), json, deps.clock());
-    SsfApi ssf =
-        new SsfApi(
-            deps.ssf(),
-            () ->
-                deps.reader()
-                    .head()
-                    .map(
-                        h ->
-                            dev.trustledger.crypto.Ed25519PublicKey.of(
-                                dev.trustledger.encoding.Buffers.toArray(h.getPublicKey())))
-                    .orElse(deps.ledgerKeys().identity().publicKey()),
-            deps.ssfIssuer(),
-            json);
+    SsfApi ssf = new SsfApi(deps.ssf(), deps.ssfIssuer(), json);
     HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String openApi = resource("/openapi.yaml");
     String explorer = resource("/explorer.html");

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.ssf.SecurityEvents;
 import dev.trustledger.ssf.Transmitter;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Shared Signals routes: poll delivery (RFC 8936), the ledger key as a JWK set, and the
@@ -22,14 +20,11 @@ final class SsfApi {
   static final long POLL_WAIT_MS = 10_000;
 
   private final Transmitter transmitter;
-  private final Supplier<Ed25519PublicKey> key;
   private final String issuer;
   private final ObjectMapper json;
 
-  SsfApi(
-      Transmitter transmitter, Supplier<Ed25519PublicKey> key, String issuer, ObjectMapper json) {
+  SsfApi(Transmitter transmitter, String issuer, ObjectMapper json) {
     this.transmitter = transmitter;
-    this.key = key;
     this.issuer = issuer;
     this.json = json;
   }
@@ -79,7 +74,7 @@ final class SsfApi {
   void jwks(Context ctx) {
     ObjectNode out = json.createObjectNode();
     ArrayNode keys = out.putArray("keys");
-    keys.add(SecurityEvents.jwk(key.get()));
+    keys.add(SecurityEvents.jwk(transmitter().publicKey()));
     ctx.json(out);
   }
 

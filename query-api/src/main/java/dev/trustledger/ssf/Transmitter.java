@@ -1,6 +1,7 @@
 package dev.trustledger.ssf;
 
 import dev.trustledger.crypto.Ed25519PrivateKey;
+import dev.trustledger.crypto.Ed25519PublicKey;
 import dev.trustledger.ledger.view.ReadModel;
 import java.io.IOException;
 import java.net.URI;
@@ -37,7 +38,7 @@ public final class Transmitter implements AutoCloseable {
   static final int POLL_CAPACITY = 10_000;
 
   /** A SET and the change it came from. */
-  record Set(String jti, String token, long offset, int index) {}
+  record Token(String jti, String token, long offset, int index) {}
 
   private final ReadModel model;
   private final String issuer;
@@ -76,11 +77,11 @@ public final class Transmitter implements AutoCloseable {
   }
 
   /** The SET a change calls for, if any. */
-  Optional<Set> set(ReadModel.Change c) {
+  Optional<Token> set(ReadModel.Change c) {
     return SecurityEvents.eventType(c)
         .map(
             type ->
-                new Set(
+                new Token(
                     SecurityEvents.jti(ledgerId, c),
                     SecurityEvents.token(
                         issuer, audience, ledgerId, c, type, clock.millis(), key.get()),
@@ -127,6 +128,11 @@ public final class Transmitter implements AutoCloseable {
       }
       return out;
     }
+  }
+
+  /** The key tokens are signed with now: the ledger's key in force. */
+  public Ed25519PublicKey publicKey() {
+    return key.get().publicKey();
   }
 
   /** SETs held for polling and not yet acknowledged. */
@@ -208,7 +214,7 @@ public final class Transmitter implements AutoCloseable {
         } catch (InterruptedException e) {
           return;
         }
-        Optional<Set> set = set(c);
+        Optional<Token> set = set(c);
         if (set.isPresent()) {
           if (!deliver(set.get())) {
             return;
@@ -219,7 +225,7 @@ public final class Transmitter implements AutoCloseable {
     }
 
     /** Pushes one SET until the receiver takes or refuses it; false when closed meanwhile. */
-    private boolean deliver(Set set) {
+    private boolean deliver(Token set) {
       long pauseMs = 250;
       while (!closed) {
         try {

@@ -8,13 +8,11 @@ import dev.trustledger.event.Events;
 import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.testkit.LedgerDriver;
-import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.node.LedgerNode;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.serde.SingleObjectFormat;
 import dev.trustledger.testkit.KafkaCluster;
 import dev.trustledger.topic.LedgerFormats;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,17 +38,20 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * </pre>
  */
 public final class HandOver {
+  private static final Map<String, Object> ONE_THREAD =
+      Map.of(LedgerConfig.STREAM_THREADS_CONFIG, 1);
+
   private HandOver() {}
 
   record Phase(String name, long startNanos) {}
 
   public static void main(String[] args) throws Exception {
     try (KafkaCluster cluster = KafkaCluster.start(1)) {
-      LedgerNode first = node(cluster, "a");
+      LedgerNode first = BenchNodes.start(cluster, "hand-over", "a", ONE_THREAD);
       Random random = new Random(3);
-      Ed25519PrivateKey sponsor = key(random);
-      Ed25519PrivateKey agent = key(random);
-      Ed25519PrivateKey reporter = key(random);
+      Ed25519PrivateKey sponsor = BenchNodes.key(random);
+      Ed25519PrivateKey agent = BenchNodes.key(random);
+      Ed25519PrivateKey reporter = BenchNodes.key(random);
       String sponsorId = Signer.sponsor(sponsor).id();
       Map<String, Long> published = new ConcurrentHashMap<>();
       List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -141,7 +142,7 @@ public final class HandOver {
         Thread.sleep(15_000);
         phases.add(new Phase("second node joins", System.nanoTime()));
         long joinStart = System.nanoTime();
-        LedgerNode second = node(cluster, "b");
+        LedgerNode second = BenchNodes.start(cluster, "hand-over", "b", ONE_THREAD);
         System.out.printf(
             "second node ready after %.1f s%n", (System.nanoTime() - joinStart) / 1e9);
         Thread.sleep(20_000);
@@ -184,26 +185,5 @@ public final class HandOver {
         System.out.printf("undecided at the end: %d%n", published.size());
       }
     }
-  }
-
-  private static LedgerNode node(KafkaCluster cluster, String name) throws Exception {
-    Map<String, Object> values =
-        LedgerSetup.config(
-            cluster.bootstrapServers(),
-            Files.createTempDirectory("hand-over-" + name),
-            "hand-over");
-    values.put(LedgerConfig.HTTP_PORT_CONFIG, 0);
-    values.put(LedgerConfig.STREAM_THREADS_CONFIG, 1);
-    LedgerNode node = LedgerNode.start(new LedgerConfig(values), LedgerDriver.LEDGER_KEY);
-    if (!node.awaitReady(Duration.ofSeconds(120))) {
-      throw new IllegalStateException(name + " not ready");
-    }
-    return node;
-  }
-
-  private static Ed25519PrivateKey key(Random random) {
-    byte[] seed = new byte[32];
-    random.nextBytes(seed);
-    return Ed25519PrivateKey.fromSeed(seed);
   }
 }

@@ -55,11 +55,11 @@ public final class HttpLoad {
     int sponsorCount = Math.max(1, agents / 1000);
     Ed25519PrivateKey[] sponsors = new Ed25519PrivateKey[sponsorCount];
     for (int i = 0; i < sponsorCount; i++) {
-      sponsors[i] = seeded(random);
+      sponsors[i] = BenchNodes.key(random);
     }
     Ed25519PrivateKey[] keys = new Ed25519PrivateKey[agents];
     for (int i = 0; i < agents; i++) {
-      keys[i] = seeded(random);
+      keys[i] = BenchNodes.key(random);
     }
     long now = System.currentTimeMillis();
     SingleObjectFormat<SignedEvent> format = SingleObjectFormat.of(SignedEvent.getClassSchema());
@@ -292,11 +292,5 @@ public final class HttpLoad {
     Arrays.sort(all);
     return new Result(
         total / seconds, all[total / 2] / 1e6, all[(int) (total * 0.99)] / 1e6, errors);
-  }
-
-  private static Ed25519PrivateKey seeded(Random random) {
-    byte[] seed = new byte[32];
-    random.nextBytes(seed);
-    return Ed25519PrivateKey.fromSeed(seed);
   }
 }

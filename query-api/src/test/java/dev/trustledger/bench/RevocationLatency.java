@@ -11,7 +11,6 @@ import dev.trustledger.event.Messages;
 import dev.trustledger.event.Signer;
 import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.testkit.LedgerDriver;
-import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.node.LedgerNode;
 import dev.trustledger.publish.LedgerPublisher;
 import dev.trustledger.serde.SingleObjectFormat;
@@ -24,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -53,10 +51,11 @@ public final class RevocationLatency {
   public static void main(String[] args) throws Exception {
     int n = Integer.getInteger("load.revocations", 1000);
     try (KafkaCluster cluster = KafkaCluster.start(1)) {
-      LedgerNode full = node(cluster, "full", Map.of());
+      LedgerNode full = BenchNodes.start(cluster, "bench", "full", Map.of());
       LedgerNode second =
-          node(
+          BenchNodes.start(
               cluster,
+              "bench",
               "reader",
               Map.of(
                   LedgerConfig.NODE_ROLE_CONFIG,
@@ -64,7 +63,7 @@ public final class RevocationLatency {
                   LedgerConfig.NODE_FORWARD_URL_CONFIG,
                   full.url()));
       Random random = new Random(11);
-      Ed25519PrivateKey sponsor = key(random);
+      Ed25519PrivateKey sponsor = BenchNodes.key(random);
       String sponsorId = Signer.sponsor(sponsor).id();
       Ed25519PrivateKey[] keys = new Ed25519PrivateKey[n];
       String[] ids = new String[n];
@@ -84,7 +83,7 @@ public final class RevocationLatency {
           Thread.sleep(50);
         }
         for (int i = 0; i < n; i++) {
-          keys[i] = key(random);
+          keys[i] = BenchNodes.key(random);
           SignedEvent e =
               Events.registerAgent(keys[i].publicKey(), sponsorId)
                   .name("agent-" + i)
@@ -213,25 +212,5 @@ public final class RevocationLatency {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static LedgerNode node(KafkaCluster cluster, String name, Map<String, Object> extra)
-      throws Exception {
-    Map<String, Object> values =
-        LedgerSetup.config(
-            cluster.bootstrapServers(), Files.createTempDirectory("bench-" + name), "bench");
-    values.put(LedgerConfig.HTTP_PORT_CONFIG, 0);
-    values.putAll(extra);
-    LedgerNode node = LedgerNode.start(new LedgerConfig(values), LedgerDriver.LEDGER_KEY);
-    if (!node.awaitReady(Duration.ofSeconds(120))) {
-      throw new IllegalStateException(name + " node not ready");
-    }
-    return node;
-  }
-
-  private static Ed25519PrivateKey key(Random random) {
-    byte[] seed = new byte[32];
-    random.nextBytes(seed);
-    return Ed25519PrivateKey.fromSeed(seed);
   }
 }

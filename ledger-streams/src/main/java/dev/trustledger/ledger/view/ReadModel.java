@@ -90,8 +90,9 @@ public final class ReadModel {
   /** Written by the applying thread only. */
   private final Map<String, Derived> derived = new HashMap<>();
 
-  private final Map<String, Long> changedAt = new HashMap<>();
-  private final Map<String, Long> changedSeq = new HashMap<>();
+  /** Each principal's latest change: where a subscriber from further back resumes it. */
+  private final Map<String, Latest> latest = new HashMap<>();
+
   private final ArrayDeque<Change> recent = new ArrayDeque<>();
   private final int recentCapacity;
   private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
@@ -105,6 +106,8 @@ public final class ReadModel {
   private volatile long offset = -1;
 
   private record Derived(Lineage.Effective status, List<String> capabilities) {}
+
+  private record Latest(long offset, long ledgerSeq) {}
 
   private record HeadAt(long seq, LedgerHead source, LedgerHead head) {}
 
@@ -165,8 +168,9 @@ public final class ReadModel {
     this.offset = offset;
     if (!changes.isEmpty()) {
       for (Change c : changes) {
-        changedAt.put(c.id(), c.offset());
-        changedSeq.put(c.id(), c.ledgerSeq());
+        if (c.state() != null) {
+          latest.put(c.id(), new Latest(c.offset(), c.ledgerSeq()));
+        }
         remember(c);
         for (Consumer<Change> l : listeners) {
           l.accept(c);
@@ -296,14 +300,14 @@ public final class ReadModel {
                 List.of(),
                 h));
       }
-      for (Map.Entry<String, Long> e : changedAt.entrySet()) {
-        if (e.getValue() > after) {
+      for (Map.Entry<String, Latest> e : latest.entrySet()) {
+        if (e.getValue().offset() > after) {
           PrincipalState p = principals.get(e.getKey());
           backlog.add(
               change(
-                  e.getValue(),
+                  e.getValue().offset(),
                   0,
-                  changedSeq.get(e.getKey()),
+                  e.getValue().ledgerSeq(),
                   p,
                   EnumSet.of(Kind.STATUS, Kind.TRUST, Kind.PRINCIPAL),
                   derived.get(e.getKey())));

@@ -141,6 +141,33 @@ class ReadModelTest {
   }
 
   @Test
+  void aSubscriberFromBeforeTheRecentChangesGetsTheHeadFirst() {
+    ReadModel model = new ReadModel(1);
+    dev.trustledger.ledger.avro.LedgerHead head =
+        dev.trustledger.ledger.avro.LedgerHead.newBuilder()
+            .setPublicKey(ByteBuffer.wrap(new byte[32]))
+            .setNextLedgerSeq(1)
+            .setParameters(
+                new dev.trustledger.ledger.config.LedgerConfig(
+                        dev.trustledger.ledger.testkit.LedgerSetup.config(
+                            "127.0.0.1:9", java.nio.file.Path.of("/tmp"), "read-model-test"))
+                    .parameters())
+            .setParametersSince(0)
+            .setChainSeq(0)
+            .setChainHead(ByteBuffer.wrap(new byte[32]))
+            .setTrees(List.of())
+            .build();
+    model.apply(0, new View(0L, true, null, head));
+    model.apply(1, view(1, sponsor(PrincipalStatus.ACTIVE)));
+    model.apply(2, view(2, agent(AGENT, null, PrincipalStatus.ACTIVE)));
+    try (ReadModel.Subscription s = model.subscribe(-1, Integer.MAX_VALUE, c -> {})) {
+      assertThat(s.backlog()).extracting(ReadModel.Change::offset).containsExactly(0L, 1L, 2L);
+      assertThat(s.backlog().get(0).kinds()).containsExactly(ReadModel.Kind.LEDGER);
+      assertThat(s.backlog().get(0).head()).isEqualTo(head);
+    }
+  }
+
+  @Test
   void aReadWaitsForTheSeqItNeedsAndGivesUpAtItsBound() throws Exception {
     ReadModel model = registered(100);
     assertThat(model.awaitLedgerSeq(3, 0)).isTrue();
