@@ -189,6 +189,12 @@ public final class ApiApp {
             config.requestLogger.http(
                 (ctx, ms) ->
                     Timer.builder("ledger.http.requests")
+                        .description(
+                            "HTTP requests by method, matched route and status: latency"
+                                + " histogram")
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(10))
                         .tag("method", methodOf(ctx))
                         .tag("route", routeOf(ctx))
                         .tag("status", Integer.toString(ctx.statusCode()))

@@ -119,6 +119,9 @@ final class DevCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       witness.stop();
       throw new CliException(ExitCodes.ENVIRONMENT, e.getMessage());
+    } catch (NoClassDefFoundError e) {
+      witness.stop();
+      throw BrokerCommand.missingBroker(e);
     }
     Map<String, Object> values = new HashMap<>();
     values.put(LedgerConfig.LEDGER_NAME_CONFIG, LEDGER_NAME);

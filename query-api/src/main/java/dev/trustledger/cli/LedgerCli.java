@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DevCommand.class,
       NodeCommand.class,
+      BrokerCommand.class,
       QueryCommands.Keygen.class,
       PublishCommands.Sponsor.class,
       PublishCommands.Agent.class,

@@ -31,6 +31,13 @@ final class NodeCommand implements Callable<Integer> {
   boolean helpConfig;
 
   @Option(
+      names = "--config-template",
+      description =
+          "Print a properties file with every configuration key, its documentation and its"
+              + " default (the distribution's config/ledger.properties).")
+  boolean configTemplate;
+
+  @Option(
       names = "--role",
       description =
           "full: run the ledger's topology and answer reads; reader: answer reads only, from the"
@@ -41,6 +48,11 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (helpConfig) {
       spec.commandLine().getOut().println(LedgerConfig.documentation());
+      return ExitCodes.OK;
+    }
+    if (configTemplate) {
+      spec.commandLine().getOut().print(LedgerConfig.propertiesTemplate());
+      spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
     LedgerConfig cfg =

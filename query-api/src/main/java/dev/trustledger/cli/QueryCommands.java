@@ -45,8 +45,8 @@ final class QueryCommands {
         names = "--kind",
         defaultValue = "agent",
         description =
-            "admin, sponsor, agent or witness: decides the printed id (or, for a witness, its"
-                + " verifier key). Default: ${DEFAULT-VALUE}")
+            "admin, sponsor, agent, witness, or ledger (a node's ledger.key.file): decides the"
+                + " printed id (or, for a witness, its verifier key). Default: ${DEFAULT-VALUE}")
     String kind;
 
     @Option(
@@ -71,9 +71,9 @@ final class QueryCommands {
         } catch (IllegalArgumentException e) {
           k = null;
         }
-        if (k == null || k == PrincipalKind.LEDGER) {
+        if (k == null) {
           throw new CliException(
-              ExitCodes.USAGE, "--kind must be admin, sponsor, agent or witness");
+              ExitCodes.USAGE, "--kind must be admin, sponsor, agent, witness or ledger");
         }
       }
       Ed25519PrivateKey key = Ed25519PrivateKey.generate();

@@ -45,18 +45,21 @@ public final class LedgerNode implements AutoCloseable {
   private final Javalin http;
   private final HostInfo self;
   private final WitnessClient witnesses;
+  private final OperationsMetrics operations;
 
   private LedgerNode(
       LedgerRuntime runtime,
       LedgerPublisher publisher,
       Javalin http,
       HostInfo self,
-      WitnessClient witnesses) {
+      WitnessClient witnesses,
+      OperationsMetrics operations) {
     this.runtime = runtime;
     this.publisher = publisher;
     this.http = http;
     this.self = self;
     this.witnesses = witnesses;
+    this.operations = operations;
   }
 
   /** Starts the topology and the API; the HTTP port must be free. */
@@ -103,6 +106,8 @@ public final class LedgerNode implements AutoCloseable {
     Gauge.builder("ledger.views.refused", runtime, r -> r.views().refused())
         .description("Records of ledger.views refused because their MAC does not verify")
         .register(metrics);
+    OperationsMetrics operations =
+        new OperationsMetrics(config, runtime, metrics, Clock.systemUTC());
     ApiOptions options =
         new ApiOptions(
             config.getLong(LedgerConfig.HTTP_MAX_BODY_BYTES_CONFIG),
@@ -177,6 +182,7 @@ public final class LedgerNode implements AutoCloseable {
     try {
       http = ApiApp.create(deps).start(host, port);
     } catch (RuntimeException e) {
+      operations.close();
       witnesses.close();
       publisher.close();
       runtime.close();
@@ -184,7 +190,7 @@ public final class LedgerNode implements AutoCloseable {
           "HTTP port " + host + ":" + port + " cannot be used: " + e.getMessage(), e);
     }
     LOG.info("ledger node serving on http://{}:{}", host, port);
-    return new LedgerNode(runtime, publisher, http, self, witnesses);
+    return new LedgerNode(runtime, publisher, http, self, witnesses, operations);
   }
 
   /**
@@ -325,6 +331,7 @@ public final class LedgerNode implements AutoCloseable {
 
   @Override
   public void close() {
+    operations.close();
     witnesses.close();
     http.stop();
     publisher.close();

@@ -87,7 +87,12 @@ class CliHelpTest {
   void everyCommandThatAnswersHasJsonOutput() {
     java.util.Set<String> servers =
         java.util.Set.of(
-            "ledger", "ledger dev", "ledger node", "ledger witness", "ledger generate-completion");
+            "ledger",
+            "ledger dev",
+            "ledger node",
+            "ledger broker",
+            "ledger witness",
+            "ledger generate-completion");
     List<String> missing = new ArrayList<>();
     for (CommandLine c : all(LedgerCli.commandLine())) {
       String name = c.getCommandSpec().qualifiedName();

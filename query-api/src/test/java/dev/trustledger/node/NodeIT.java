@@ -225,8 +225,41 @@ class NodeIT {
         .contains("ledger_events_total{outcome=\"accepted\",reason=\"none\"}")
         .contains("ledger_events_total{outcome=\"rejected\",reason=\"SELF_REPORT\"}")
         .contains("ledger_verify_seconds");
+    // What the alert rules and the dashboard in deploy/ use, once the node has refreshed them.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(get("/metrics").text())
+                    .containsPattern("ledger_stage_lag_records\\{stage=\"verify\"} \\d")
+                    .containsPattern("ledger_stage_lag_records\\{stage=\"sequencer\"} \\d")
+                    .containsPattern("(?m)^ledger_checkpoint_age_seconds \\d")
+                    .containsPattern("(?m)^ledger_last_entry_age_seconds \\d")
+                    .contains("ledger_stream_state{state=\"RUNNING\"} 1.0")
+                    .containsPattern("(?m)^ledger_state_bytes [1-9]")
+                    .contains("ledger_http_requests_seconds_bucket{")
+                    .contains("jvm_memory_used_bytes{"));
+    assertMetricsHaveHelp(get("/metrics").text());
     assertThat(get("/openapi.yaml").text()).startsWith("openapi: 3.1.0");
     assertThat(get("/").text()).contains("Trust Ledger explorer");
+  }
+
+  /** Every metric family carries help text: an operator reads what it counts on /metrics. */
+  static void assertMetricsHaveHelp(String exposition) {
+    java.util.Set<String> families = new java.util.TreeSet<>();
+    java.util.Set<String> helped = new java.util.TreeSet<>();
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith("# TYPE ")) {
+        families.add(line.split(" ")[2]);
+      } else if (line.startsWith("# HELP ")) {
+        String[] parts = line.split(" ", 4);
+        if (parts.length == 4 && !parts[3].isBlank()) {
+          helped.add(parts[2]);
+        }
+      }
+    }
+    assertThat(families).isNotEmpty();
+    assertThat(families).as("metrics without help text").isSubsetOf(helped);
   }
 
   @Test

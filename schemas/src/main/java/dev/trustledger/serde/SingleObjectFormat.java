@@ -67,6 +67,14 @@ public final class SingleObjectFormat<T extends SpecificRecord> implements WireF
           SerdeException.Kind.MALFORMED,
           "single-object header truncated: got " + bytes.length + " bytes, want at least 10");
     }
+    if (bytes[0] == 0) {
+      throw new SerdeException(
+          SerdeException.Kind.UNSUPPORTED_SCHEMA,
+          String.format(
+              "a record in the Confluent wire format (schema id %d), and this reader has no"
+                  + " schema registry (schema.registry.url, --schema-registry-url)",
+              ByteBuffer.wrap(bytes, 1, 4).getInt()));
+    }
     if (bytes[0] != MARKER_0 || bytes[1] != MARKER_1) {
       throw new SerdeException(
           SerdeException.Kind.MALFORMED,

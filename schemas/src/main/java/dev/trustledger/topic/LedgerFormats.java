@@ -6,13 +6,14 @@ import dev.trustledger.avro.LedgerEntry;
 import dev.trustledger.avro.Rejection;
 import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.serde.ConfluentFormat;
+import dev.trustledger.serde.RegistryOrSingleObject;
 import dev.trustledger.serde.SchemaRegistryClient;
 import dev.trustledger.serde.SingleObjectFormat;
 import dev.trustledger.serde.WireFormat;
 
 /**
- * The wire formats of the ledger's public topics: all single-object encoding, or all the Confluent
- * format with one registry.
+ * The wire formats of the ledger's public topics: all single-object encoding, or the Confluent
+ * format with one registry (which reads single-object records too).
  */
 public record LedgerFormats(
     WireFormat<SignedEvent> events,
@@ -31,14 +32,23 @@ public record LedgerFormats(
         SingleObjectFormat.of(KeyRecord.getClassSchema()));
   }
 
-  /** The Confluent wire format; the ledger registers its output schemas. */
+  /**
+   * The Confluent wire format; the ledger registers its output schemas. Records in single-object
+   * encoding on the same topics are read too (see {@link RegistryOrSingleObject}).
+   */
   public static LedgerFormats registry(SchemaRegistryClient registry) {
+    LedgerFormats single = singleObject();
     return new LedgerFormats(
-        ConfluentFormat.of(SignedEvent.getClassSchema(), registry, true),
-        ConfluentFormat.of(LedgerEntry.getClassSchema(), registry, true),
-        ConfluentFormat.of(Rejection.getClassSchema(), registry, true),
-        ConfluentFormat.of(Checkpoint.getClassSchema(), registry, true),
-        ConfluentFormat.of(KeyRecord.getClassSchema(), registry, true));
+        new RegistryOrSingleObject<>(
+            ConfluentFormat.of(SignedEvent.getClassSchema(), registry, true), single.events()),
+        new RegistryOrSingleObject<>(
+            ConfluentFormat.of(LedgerEntry.getClassSchema(), registry, true), single.entries()),
+        new RegistryOrSingleObject<>(
+            ConfluentFormat.of(Rejection.getClassSchema(), registry, true), single.rejections()),
+        new RegistryOrSingleObject<>(
+            ConfluentFormat.of(Checkpoint.getClassSchema(), registry, true), single.checkpoints()),
+        new RegistryOrSingleObject<>(
+            ConfluentFormat.of(KeyRecord.getClassSchema(), registry, true), single.keys()));
   }
 
   /** Registry formats when {@code registryUrl} is set, otherwise single-object. */

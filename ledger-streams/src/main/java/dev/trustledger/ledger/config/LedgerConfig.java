@@ -775,4 +775,73 @@ public final class LedgerConfig extends AbstractConfig {
   public static String documentation() {
     return DEFINITION.toRst();
   }
+
+  /**
+   * A properties file with every setting, its documentation and its default: the distribution's
+   * {@code config/ledger.properties}. Settings of high importance that are not ledger parameters
+   * are set (to their defaults, to edit); the others are commented out.
+   */
+  public static String propertiesTemplate() {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        "# Trust Ledger node configuration: bin/ledger node --config config/ledger.properties\n");
+    out.append(
+        "# Every key can also come from the environment as LEDGER_<KEY> (capitals, dots as\n");
+    out.append("# underscores, e.g. LEDGER_BOOTSTRAP_SERVERS); Kafka client settings as\n");
+    out.append(
+        "# kafka.<setting> here or LEDGER_KAFKA_<SETTING>. 'bin/ledger node --help-config'\n");
+    out.append(
+        "# prints the same documentation. Generated from the node's configuration definition.\n");
+    out.append(
+        "# Ledger parameters ('A ledger parameter') seed a new ledger's genesis entry and are\n");
+    out.append(
+        "# commented out: once the log holds them, a different value set here stops the node.\n");
+    List<ConfigDef.ConfigKey> keys = new ArrayList<>(DEFINITION.configKeys().values());
+    keys.sort(
+        java.util.Comparator.comparing((ConfigDef.ConfigKey k) -> k.importance)
+            .thenComparing(k -> k.name));
+    for (ConfigDef.ConfigKey key : keys) {
+      out.append('\n');
+      for (String line : wrap(key.documentation, 96)) {
+        out.append("# ").append(line).append('\n');
+      }
+      String type = key.type.name().toLowerCase(java.util.Locale.ROOT);
+      out.append("# Type: ").append(type);
+      if (key.validator != null) {
+        out.append(". Valid values: ").append(key.validator);
+      }
+      out.append(". Importance: ").append(key.importance.name().toLowerCase(java.util.Locale.ROOT));
+      out.append('\n');
+      String value =
+          key.type == ConfigDef.Type.PASSWORD || !key.hasDefault()
+              ? ""
+              : ConfigDef.convertToString(key.defaultValue, key.type);
+      // Ledger parameters stay commented out: a value set here that the log does not have stops
+      // the node, so they are set only for a new ledger, on purpose.
+      boolean set =
+          key.importance == ConfigDef.Importance.HIGH && !PARAMETER_KEYS.contains(key.name);
+      out.append(set ? "" : "#").append(key.name).append('=').append(value == null ? "" : value);
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  private static java.util.List<String> wrap(String text, int width) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split("\\s+")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    if (line.length() > 0) {
+      lines.add(line.toString());
+    }
+    return lines;
+  }
 }

@@ -35,6 +35,7 @@ public final class ViewFollower implements AutoCloseable {
   private volatile boolean closed;
   private volatile long startedAt;
   private volatile long caughtUpAfterMs = -1;
+  private volatile long lastEntryTimestamp = -1;
 
   /**
    * @param clientSettings Kafka client settings (bootstrap servers, security)
@@ -92,7 +93,11 @@ public final class ViewFollower implements AutoCloseable {
                   r.topic());
               continue;
             }
+            long seq = model.ledgerSeq();
             model.apply(r.offset(), view);
+            if (model.ledgerSeq() > seq) {
+              lastEntryTimestamp = r.timestamp();
+            }
           }
           if (!caughtUp && consumer.position(partition) >= end) {
             caughtUpAfterMs = (System.nanoTime() - startedAt) / 1_000_000;
@@ -129,6 +134,14 @@ public final class ViewFollower implements AutoCloseable {
       Thread.currentThread().interrupt();
       closed = true;
     }
+  }
+
+  /**
+   * Kafka timestamp (epoch ms) of the newest view that advanced ledger_seq: about when the newest
+   * entry was decided; -1 before any.
+   */
+  public long lastEntryTimestamp() {
+    return lastEntryTimestamp;
   }
 
   /** True once everything the topic held at start is applied. */

@@ -48,7 +48,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-  private static final int NODE_ID = 1;
+  private static final int SINGLE_NODE_ID = 1;
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String LOG_DIR_NAME = "kafka-logs";
@@ -91,14 +91,83 @@ public final class EmbeddedKafka implements AutoCloseable {
    *     already used by another instance, or the server fails to start
    */
   public static EmbeddedKafka start(Path dataDir, String host, int port, int controllerPort) {
-    Objects.requireNonNull(dataDir, "dataDir");
-    Objects.requireNonNull(host, "host");
-    checkPortNumber(port, "port");
-    checkPortNumber(controllerPort, "controllerPort");
-    if (port == controllerPort) {
-      throw new IllegalArgumentException(
-          "Kafka port and controller port must differ, both are " + port);
+    return start(
+        new Settings(
+            dataDir,
+            host,
+            port,
+            controllerPort,
+            SINGLE_NODE_ID,
+            SINGLE_NODE_ID + "@" + host + ":" + controllerPort,
+            null,
+            1));
+  }
+
+  /**
+   * One server of a cluster: its node id, the static controller quorum of all servers, the cluster
+   * id they share, and the replication of internal topics and new topics.
+   *
+   * @param dataDir folder holding this server's Kafka state; created if missing
+   * @param host host both listeners bind to and the server advertises
+   * @param port client (PLAINTEXT) port
+   * @param controllerPort KRaft controller port
+   * @param nodeId this server's node id, one of the voters
+   * @param voters {@code controller.quorum.voters}: {@code id@host:port,...}
+   * @param clusterId the cluster id to format with (Kafka's base64url UUID); null: a new random one
+   *     (single-server clusters only)
+   * @param replicationFactor replication of new and internal topics; {@code min.insync.replicas} is
+   *     one less (at least 1)
+   */
+  public record Settings(
+      Path dataDir,
+      String host,
+      int port,
+      int controllerPort,
+      int nodeId,
+      String voters,
+      String clusterId,
+      int replicationFactor) {
+    public Settings {
+      Objects.requireNonNull(dataDir, "dataDir");
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(voters, "voters");
+      checkPortNumber(port, "port");
+      checkPortNumber(controllerPort, "controllerPort");
+      if (port == controllerPort) {
+        throw new IllegalArgumentException(
+            "Kafka port and controller port must differ, both are " + port);
+      }
+      if (replicationFactor < 1) {
+        throw new IllegalArgumentException(
+            "replication factor must be at least 1, got " + replicationFactor);
+      }
+      if (clusterId != null) {
+        try {
+          Uuid.fromString(clusterId);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "cluster id must be a Kafka UUID (22 base64url characters), got " + clusterId);
+        }
+      }
     }
+
+    int minInsyncReplicas() {
+      return Math.max(1, replicationFactor - 1);
+    }
+  }
+
+  /**
+   * Starts one server of a cluster and blocks until it is unfenced and accepts client connections;
+   * with other voters, that needs a quorum of them running.
+   *
+   * @throws IllegalStateException as {@link #start(Path, String, int, int)}
+   */
+  public static EmbeddedKafka start(Settings settings) {
+    Path dataDir = settings.dataDir();
+    String host = settings.host();
+    int port = settings.port();
+    int controllerPort = settings.controllerPort();
+    Objects.requireNonNull(host, "host");
     long startNanos = System.nanoTime();
     Path absDataDir = dataDir.toAbsolutePath().normalize();
     Path logDir = prepareWritableDir(absDataDir).resolve(LOG_DIR_NAME);
@@ -113,8 +182,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       lockChannel = openLockChannel(absDataDir.resolve(LOCK_FILE_NAME));
       lock = tryLock(lockChannel, absDataDir);
 
-      KafkaConfig config = new KafkaConfig(brokerProps(logDir, host, port, controllerPort), false);
-      String clusterId = formatIfNeeded(logDir.toString());
+      KafkaConfig config = new KafkaConfig(brokerProps(logDir, settings), false);
+      String clusterId = formatIfNeeded(logDir.toString(), settings);
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
       String bootstrap = host + ":" + port;
@@ -185,12 +254,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         (System.nanoTime() - startNanos) / 1_000_000);
   }
 
-  private static Map<String, Object> brokerProps(
-      Path logDir, String host, int port, int controllerPort) {
+  private static Map<String, Object> brokerProps(Path logDir, Settings settings) {
+    String host = settings.host();
+    int port = settings.port();
+    int controllerPort = settings.controllerPort();
+    String replication = String.valueOf(settings.replicationFactor());
+    String minIsr = String.valueOf(settings.minInsyncReplicas());
     Map<String, Object> props = new HashMap<>();
     props.put("process.roles", "broker,controller");
-    props.put("node.id", String.valueOf(NODE_ID));
-    props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+    props.put("node.id", String.valueOf(settings.nodeId()));
+    props.put("controller.quorum.voters", settings.voters());
     props.put("controller.listener.names", CONTROLLER_LISTENER);
     props.put(
         "listeners",
@@ -212,15 +285,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("inter.broker.listener.name", BROKER_LISTENER);
     props.put("log.dirs", logDir.toString());
     props.put("num.partitions", String.valueOf(DEFAULT_PARTITIONS));
-    props.put("default.replication.factor", "1");
-    props.put("min.insync.replicas", "1");
-    props.put("offsets.topic.replication.factor", "1");
+    props.put("default.replication.factor", replication);
+    props.put("min.insync.replicas", minIsr);
+    props.put("offsets.topic.replication.factor", replication);
     props.put("offsets.topic.num.partitions", String.valueOf(INTERNAL_TOPIC_PARTITIONS));
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.replication.factor", replication);
+    props.put("transaction.state.log.min.isr", minIsr);
     props.put("transaction.state.log.num.partitions", String.valueOf(INTERNAL_TOPIC_PARTITIONS));
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", replication);
+    props.put("share.coordinator.state.topic.min.isr", minIsr);
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("auto.create.topics.enable", "false");
     props.put("controlled.shutdown.enable", "true");
@@ -231,7 +304,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * Formats the log directory on first start only and returns the (new or persisted) cluster id.
    */
-  private static String formatIfNeeded(String logDir) {
+  private static String formatIfNeeded(String logDir, Settings settings) {
     try {
       MetaPropertiesEnsemble ensemble =
           new MetaPropertiesEnsemble.Loader()
@@ -250,15 +323,25 @@ public final class EmbeddedKafka implements AutoCloseable {
                     () ->
                         new IllegalStateException(
                             "Kafka log directory " + logDir + " has no cluster.id"));
+        if (settings.clusterId() != null && !settings.clusterId().equals(existing)) {
+          throw new IllegalStateException(
+              "Kafka log directory "
+                  + logDir
+                  + " belongs to cluster "
+                  + existing
+                  + ", not "
+                  + settings.clusterId());
+        }
         LOG.info("Reusing Kafka storage {} (cluster id {})", logDir, existing);
         return existing;
       }
-      String clusterId = Uuid.randomUuid().toString();
+      String clusterId =
+          settings.clusterId() == null ? Uuid.randomUuid().toString() : settings.clusterId();
       ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
       try (PrintStream out = new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) {
         new Formatter()
             .setPrintStream(out)
-            .setNodeId(NODE_ID)
+            .setNodeId(settings.nodeId())
             .setClusterId(clusterId)
             .setControllerListenerName(CONTROLLER_LISTENER)
             .setMetadataLogDirectory(logDir)
