@@ -3,8 +3,6 @@ package dev.trustledger.cli;
 import dev.trustledger.node.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,20 +88,8 @@ final class BrokerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
     // SIGTERM: a controlled shutdown (leadership moves to the other servers) before the JVM ends.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stop.countDown();
-                  try {
-                    closed.await(60, TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }));
+    StopSignal stop = StopSignal.install(60);
     try (EmbeddedKafka kafka = start(settings)) {
       spec.commandLine()
           .getOut()
@@ -120,7 +106,7 @@ final class BrokerCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       stop.await();
     } finally {
-      closed.countDown();
+      stop.closed();
     }
     return ExitCodes.OK;
   }

@@ -5,7 +5,6 @@ import dev.trustledger.node.LedgerNode;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,20 +67,8 @@ final class NodeCommand implements Callable<Integer> {
         KeyOptions.require(Path.of(keyFile), KeyKind.LEDGER, LedgerConfig.LEDGER_KEY_FILE_CONFIG)
             .key();
     Brokers.requireReachable(cfg.kafkaClientSettings(), 15);
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
     // SIGTERM: stop, and keep the JVM up until the node has left the group and closed.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  stop.countDown();
-                  try {
-                    closed.await(40, java.util.concurrent.TimeUnit.SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                }));
+    StopSignal stop = StopSignal.install(40);
     try (LedgerNode node = LedgerNode.start(cfg, ledgerKey)) {
       spec.commandLine()
           .getOut()
@@ -98,7 +85,7 @@ final class NodeCommand implements Callable<Integer> {
         }
       }
     } finally {
-      closed.countDown();
+      stop.closed();
     }
     return ExitCodes.OK;
   }

@@ -229,7 +229,18 @@ final class PublishOptions {
     if (ledgerKey != null) {
       return KeyOptions.publicKey(ledgerKey, "ledger");
     }
+    // A new ledger answers 503 until its genesis is written: wait for it, within --timeout.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     HttpLedger.Answer l = node.get("/v1/ledger");
+    while (l.status() == 503 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      l = node.get("/v1/ledger");
+    }
     if (l.status() != 200) {
       throw new CliException(
           ExitCodes.UNREACHABLE, "the node does not describe its ledger: " + HttpLedger.detail(l));

@@ -16,6 +16,7 @@ import dev.trustledger.ledger.config.LedgerConfig;
 import dev.trustledger.ledger.testkit.LedgerDriver;
 import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.publish.LedgerPublisher;
+import dev.trustledger.serde.SerdeException;
 import dev.trustledger.serde.SingleObjectFormat;
 import dev.trustledger.testkit.KafkaCluster;
 import dev.trustledger.testutil.ApicurioRegistry;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -195,8 +197,24 @@ class RegistryModeIT {
           .until(() -> status(bot, event).contains("\"status\":\"accepted\""));
     }
 
-    // The ledger's own records are in the Confluent wire format; the rejection names the id.
+    // Every path framed its input as it should: the node, the CLI and the registry publisher in
+    // the Confluent wire format (00), the publisher without a registry in single-object (c3 01).
     LedgerFormats formats = LedgerFormats.of(registryUrl);
+    Map<String, Byte> framing = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(LedgerTopics.DEFAULT.events(), 6)) {
+      try {
+        framing.put(formats.events().decode(r.topic(), r.value()).getEventId(), r.value()[0]);
+      } catch (SerdeException e) {
+        assertThat(r.value()[3])
+            .as("only the record of the unknown schema id")
+            .isEqualTo((byte) 0x7f);
+      }
+    }
+    assertThat(framing).hasSize(5).containsEntry("rep-single", (byte) 0xC3);
+    framing.remove("rep-single");
+    assertThat(framing.values()).as("framing of " + framing.keySet()).containsOnly((byte) 0);
+
+    // The ledger's own records are in the Confluent wire format; the rejection names the id.
     List<ConsumerRecord<byte[], byte[]>> entries = readAll(LedgerTopics.DEFAULT.entries(), 6);
     assertThat(entries).allSatisfy(r -> assertThat(r.value()[0]).isZero());
     List<Rejection> rejections = new ArrayList<>();
