@@ -54,7 +54,18 @@ public final class TopicSetup {
             .configs(withRetention(logAppend, "2592000000")),
         new NewTopic(topics.checkpoints(), 1, rf).configs(forever),
         new NewTopic(topics.keys(), 1, rf).configs(compacted),
-        new NewTopic(topics.views(), 1, rf).configs(compacted));
+        new NewTopic(topics.views(), 1, rf).configs(hourlySegments(compacted)));
+  }
+
+  /**
+   * The views topic rolls a segment every hour: compaction works on closed segments only, and every
+   * node reads the whole topic when it starts, so its start stays proportional to the principals
+   * and the last hour's changes rather than to the default 1 GiB segment.
+   */
+  private static Map<String, String> hourlySegments(Map<String, String> configs) {
+    Map<String, String> out = new java.util.HashMap<>(configs);
+    out.put(TopicConfig.SEGMENT_MS_CONFIG, "3600000");
+    return out;
   }
 
   /**
