@@ -54,7 +54,7 @@ MUTANTS=(
   "diminishing-reports|ledger|$B|double diminish = 1 / (1 + count);|double diminish = 1;"
   "tree-evidence-cap|ledger|$B|double scale = added <= 0 ? 1 : Math.min(1, room / added);|double scale = 1;"
   "key-file-mode|ledger|$F|if (!open.isEmpty()) {|if (false) {"
-  "read-token|api|$A|if (!MessageDigest.isEqual(|if (false && !MessageDigest.isEqual("
+  "read-token|api|$A|if (!ok) {|if (false) {"
   "early-413|api|$A|if (length > options.maxBodyBytes()) {|if (false) {"
   "strict-json|api|$L|.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)|.disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)"
   "min-trust-range|api|$L|!min.canConvertToInt()|false"

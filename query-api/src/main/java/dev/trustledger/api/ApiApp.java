@@ -446,8 +446,18 @@ public final class ApiApp {
   }
 
   /** Requires {@code Authorization: Bearer <token>} (scheme in any case) when a token is set. */
-  private static void requireBearer(Context ctx, String token, String detail) {
-    if (token.isEmpty()) {
+  /**
+   * Requires one of the comma-separated {@code tokens} as the bearer token; none configured leaves
+   * the route open. Several tokens let an operator rotate one without a window of refusals: the new
+   * token beside the old, clients moved, then the old one removed.
+   */
+  private static void requireBearer(Context ctx, String tokens, String detail) {
+    java.util.List<String> accepted =
+        java.util.Arrays.stream(tokens.split(","))
+            .map(String::trim)
+            .filter(t -> !t.isEmpty())
+            .toList();
+    if (accepted.isEmpty()) {
       return;
     }
     String header = ctx.header("Authorization");
@@ -455,8 +465,12 @@ public final class ApiApp {
     if (header != null && header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       given = header.substring(7).trim();
     }
-    if (!MessageDigest.isEqual(
-        given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+    byte[] presented = given.getBytes(StandardCharsets.UTF_8);
+    boolean ok = false;
+    for (String token : accepted) {
+      ok |= MessageDigest.isEqual(presented, token.getBytes(StandardCharsets.UTF_8));
+    }
+    if (!ok) {
       ctx.header("WWW-Authenticate", "Bearer");
       throw new ApiException(401, "unauthorized", "Unauthorized", detail, Map.of());
     }

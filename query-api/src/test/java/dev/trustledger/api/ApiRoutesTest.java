@@ -437,6 +437,24 @@ class ApiRoutesTest {
   }
 
   @Test
+  void duringARotationTheOldAndTheNewReadTokenAreBothAccepted() {
+    app.stop();
+    app = start(ledger, new ApiOptions(16 * 1024, "old-t0ken, new-t0ken", List.of()));
+    String base = "http://127.0.0.1:" + app.port();
+    String agent = "/v1/agents/" + BOT_ID;
+    for (String token : List.of("old-t0ken", "new-t0ken")) {
+      assertThat(new ApiClient(base).withToken(token).get("/v1/agents/{id}", agent).status())
+          .as(token)
+          .isEqualTo(200);
+    }
+    for (String token : List.of("other", "old-t0ken, new-t0ken", "old-t0ken,new-t0ken", "")) {
+      assertThat(new ApiClient(base).withToken(token).get("/v1/agents/{id}", agent).status())
+          .as("'" + token + "'")
+          .isEqualTo(401);
+    }
+  }
+
+  @Test
   void theBearerSchemeIsMatchedInAnyCaseTheTokenExactly() {
     app.stop();
     app = start(ledger, new ApiOptions(16 * 1024, "s3cret", List.of()));

@@ -353,7 +353,9 @@ public final class LedgerConfig extends AbstractConfig {
               Type.PASSWORD,
               "",
               Importance.MEDIUM,
-              "Bearer token required for reads; empty leaves reads open.")
+              "Bearer token required for reads; empty leaves reads open. Several tokens,"
+                  + " comma-separated, are each accepted: to rotate, add the new one, move the"
+                  + " clients, then remove the old one.")
           .define(
               HTTP_CORS_ORIGINS_CONFIG,
               Type.LIST,
@@ -365,7 +367,8 @@ public final class LedgerConfig extends AbstractConfig {
               Type.PASSWORD,
               "",
               Importance.MEDIUM,
-              "Bearer token required for /metrics; empty: the read token, if any.")
+              "Bearer token required for /metrics (several: comma-separated); empty: the read"
+                  + " tokens, if any.")
           .define(
               HTTP_MAX_THREADS_CONFIG,
               Type.INT,
