@@ -9,6 +9,7 @@ import dev.trustledger.avro.SignedEvent;
 import dev.trustledger.crypto.Ed25519PrivateKey;
 import dev.trustledger.crypto.KeyFiles;
 import dev.trustledger.event.Signer;
+import dev.trustledger.ledger.testkit.LedgerSetup;
 import dev.trustledger.ledger.testkit.OutputCounter;
 import dev.trustledger.ledger.testkit.RecordCounter;
 import dev.trustledger.ledger.testkit.Workload;
@@ -32,7 +33,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -373,18 +373,7 @@ class ClusterIT {
               && !isZero(input.event().getSignature().duplicate())
               && !input.event().getEventId().matches("(unk|self|stale)-.*");
       CompletableFuture<Void> done = new CompletableFuture<>();
-      if (input.event() != null && input.key().equals(input.event().getSubjectId())) {
-        events.publish(input.event()).whenComplete((ok, e) -> settle(done, e, isValid));
-      } else {
-        byte[] value =
-            input.raw() != null
-                ? input.raw()
-                : SingleObjectFormat.<SignedEvent>of(SignedEvent.getClassSchema())
-                    .encode(LedgerPublisher.EVENTS_TOPIC, input.event());
-        raw.send(
-            new ProducerRecord<>(LedgerPublisher.EVENTS_TOPIC, input.key(), value),
-            (meta, e) -> settle(done, e, false));
-      }
+      LedgerSetup.send(events, raw, input).whenComplete((ok, e) -> settle(done, e, isValid));
       synchronized (pending) {
         pending.add(done);
       }

@@ -77,20 +77,38 @@ public final class LedgerSetup {
             new KafkaProducer<>(LedgerPublisher.producerConfig(bootstrap, Map.of()))) {
       List<CompletableFuture<?>> sent = new java.util.ArrayList<>();
       for (Workload.Input input : inputs) {
-        if (input.event() != null && input.key().equals(input.event().getSubjectId())) {
-          sent.add(publisher.publish(input.event()));
-        } else {
-          byte[] value =
-              input.raw() != null
-                  ? input.raw()
-                  : SingleObjectFormat.<SignedEvent>of(SignedEvent.getClassSchema())
-                      .encode(LedgerPublisher.EVENTS_TOPIC, input.event());
-          raw.send(new ProducerRecord<>(LedgerPublisher.EVENTS_TOPIC, input.key(), value));
-        }
+        sent.add(send(publisher, raw, input));
       }
       publisher.flush();
       raw.flush();
       CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
     }
+  }
+
+  /**
+   * Sends one input: an event keyed by its subject through the publisher library; raw bytes, or an
+   * event under another key, through a plain producer. Completes when the broker acknowledged it.
+   */
+  public static CompletableFuture<?> send(
+      LedgerPublisher publisher, KafkaProducer<String, byte[]> raw, Workload.Input input) {
+    if (input.event() != null && input.key().equals(input.event().getSubjectId())) {
+      return publisher.publish(input.event());
+    }
+    byte[] value =
+        input.raw() != null
+            ? input.raw()
+            : SingleObjectFormat.<SignedEvent>of(SignedEvent.getClassSchema())
+                .encode(LedgerPublisher.EVENTS_TOPIC, input.event());
+    CompletableFuture<Object> acknowledged = new CompletableFuture<>();
+    raw.send(
+        new ProducerRecord<>(LedgerPublisher.EVENTS_TOPIC, input.key(), value),
+        (metadata, e) -> {
+          if (e == null) {
+            acknowledged.complete(metadata);
+          } else {
+            acknowledged.completeExceptionally(e);
+          }
+        });
+    return acknowledged;
   }
 }
